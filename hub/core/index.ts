@@ -1,0 +1,16 @@
+export { type Cancel, type Clock, FakeClock, systemClock } from "./clock.js";
+export { HubError, type HubErrorCode, type Issue, toError, ValidationError } from "./errors.js";
+export { createRootLogger, type Logger, type LoggerOptions, REDACT_PATHS, silentLogger } from "./logger.js";
+export {
+  type Activity,
+  ActivitySchema,
+  type AdapterContext,
+  type ParseResult,
+  type RejectReason,
+  RejectReasonSchema,
+  type Sample,
+  SampleSchema,
+  type SleepState,
+  SleepStateSchema,
+  type WearableAdapter,
+} from "./sample.js";
