@@ -14,3 +14,4 @@ export {
   SleepStateSchema,
   type WearableAdapter,
 } from "./sample.js";
+export { type StressLevel, StressLevelSchema, type StressState, StressStateSchema } from "./stress.js";
