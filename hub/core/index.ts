@@ -15,3 +15,4 @@ export {
   type WearableAdapter,
 } from "./sample.js";
 export { type StressLevel, StressLevelSchema, type StressState, StressStateSchema } from "./stress.js";
+export { inWindow, isValidTimeZone, type LocalTime, localTime, parseHhmm } from "./local-time.js";

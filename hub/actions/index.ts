@@ -1,0 +1,1 @@
+export { type ActionOutcome, ActionRunner, type ActionRunnerOptions, type ServiceCaller } from "./runner.js";

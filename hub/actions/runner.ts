@@ -1,0 +1,167 @@
+import type { Cancel, Clock, Logger } from "../core/index.js";
+import { type HaLinkState, toHaError } from "../ha/index.js";
+import type { PlannedAction } from "../rules/index.js";
+import type { ActionResult, Store } from "../store/index.js";
+
+/** What the runner needs from Home Assistant; the real HaLink satisfies it. */
+export interface ServiceCaller {
+  readonly state: HaLinkState;
+  callService(
+    domain: string,
+    service: string,
+    data?: Record<string, unknown>,
+    target?: Record<string, string | string[]>,
+  ): Promise<{ context_id: string }>;
+  onState(handler: (state: HaLinkState) => void): () => void;
+}
+
+export interface ActionOutcome {
+  action: PlannedAction;
+  result: ActionResult;
+  detail: string;
+  latency_ms: number | null;
+  context_id?: string;
+}
+
+export interface ActionRunnerOptions {
+  store: Store;
+  ha: ServiceCaller;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * Carries out planned actions at most once each. A key is claimed in the store before the call, so neither a
+ * redelivered reading nor a restart can run it twice; an action Home Assistant cannot take before its
+ * `not_after` is dropped with a log line, never replayed late.
+ */
+export class ActionRunner {
+  private readonly opts: ActionRunnerOptions;
+  private readonly waiting = new Map<string, { action: PlannedAction; cancel: Cancel }>();
+  private readonly listeners = new Set<(outcome: ActionOutcome) => void>();
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Context ids of the hub's own calls, to tell them from a person's hand on a switch. */
+  readonly ownContexts = new Set<string>();
+  private unsubscribe: (() => void) | undefined;
+  private stopping = false;
+
+  constructor(opts: ActionRunnerOptions) {
+    this.opts = opts;
+  }
+
+  onOutcome(listener: (outcome: ActionOutcome) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  start(): void {
+    this.stopping = false;
+    // A key claimed but never finished means the hub died mid-call: HA may or may not have acted, so the
+    // safe choice in a home is to not repeat it.
+    for (const entry of this.opts.store.pendingActions()) {
+      this.opts.store.finishAction(entry.key, "dropped", "hub stopped before Home Assistant answered; not repeated", null);
+    }
+    this.unsubscribe = this.opts.ha.onState((state) => {
+      if (state === "online") this.flushWaiting();
+    });
+  }
+
+  /** Finishes calls already sent (bounded by the HA call timeout) and drops what was still waiting. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.unsubscribe?.();
+    for (const { action, cancel } of this.waiting.values()) {
+      cancel();
+      this.finish(action, "dropped", "hub stopped before Home Assistant was reachable", null);
+    }
+    this.waiting.clear();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  submit(actions: readonly PlannedAction[]): void {
+    for (const action of actions) {
+      const claimed = this.opts.store.claimAction({
+        key: action.key,
+        at: action.created_at,
+        rule_id: action.rule_id,
+        person: action.person,
+        trigger: action.trigger,
+        call: { domain: action.domain, service: action.service, target: action.target, data: action.data },
+      });
+      if (!claimed) {
+        this.opts.logger.debug({ component: "actions", key: action.key }, "action already handled, not repeated");
+        continue;
+      }
+      this.attempt(action);
+    }
+  }
+
+  private attempt(action: PlannedAction): void {
+    const now = this.opts.clock.now();
+    if (now > action.not_after) {
+      this.finish(action, "expired", `not taken within ${Math.round((action.not_after - action.created_at) / 1000)} s; dropped`, null);
+      return;
+    }
+    if (this.opts.ha.state !== "online") {
+      if (this.stopping) {
+        this.finish(action, "dropped", "hub is stopping", null);
+        return;
+      }
+      // Wait for Home Assistant, but only until the action goes stale.
+      const cancel = this.opts.clock.setTimeout(() => {
+        this.waiting.delete(action.key);
+        this.finish(action, "expired", `Home Assistant was ${this.opts.ha.state} until the action's time ran out; dropped`, null);
+      }, action.not_after - now + 1);
+      this.waiting.set(action.key, { action, cancel });
+      return;
+    }
+    const started = this.opts.clock.now();
+    const call = this.opts.ha
+      .callService(action.domain, action.service, action.data, action.target)
+      .then(
+        (res) => {
+          if (res.context_id) this.rememberContext(res.context_id);
+          this.finish(action, "ok", "done", this.opts.clock.now() - started, res.context_id);
+        },
+        (raw: unknown) => {
+          const err = toHaError(raw);
+          if (err.transient && !this.stopping) {
+            this.attempt(action);
+            return;
+          }
+          this.finish(action, "error", err.message, this.opts.clock.now() - started);
+        },
+      )
+      .finally(() => this.inFlight.delete(call));
+    this.inFlight.add(call);
+  }
+
+  private flushWaiting(): void {
+    const ready = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const { action, cancel } of ready) {
+      cancel();
+      this.attempt(action);
+    }
+  }
+
+  private rememberContext(id: string): void {
+    this.ownContexts.add(id);
+    // Bounded: only recent contexts matter for telling hub changes from manual ones.
+    if (this.ownContexts.size > 1000) {
+      const oldest = this.ownContexts.values().next().value;
+      if (oldest !== undefined) this.ownContexts.delete(oldest);
+    }
+  }
+
+  private finish(action: PlannedAction, result: ActionResult, detail: string, latency: number | null, contextId?: string): void {
+    this.opts.store.finishAction(action.key, result, detail, latency);
+    const log = this.opts.logger;
+    const fields = { component: "actions", rule: action.rule_id, person: action.person, action: `${action.domain}.${action.service}`, result };
+    if (result === "ok") log.info({ ...fields, latency_ms: latency }, "action done");
+    else log.warn({ ...fields, detail }, `action ${result}: ${detail}`);
+    const outcome: ActionOutcome = { action, result, detail, latency_ms: latency };
+    if (contextId) outcome.context_id = contextId;
+    for (const l of this.listeners) l(outcome);
+  }
+}

@@ -1,0 +1,26 @@
+import type { ActionLogEntry } from "../store/index.js";
+
+function targetText(target: unknown): string {
+  if (target === null || typeof target !== "object") return "";
+  const ids = (target as Record<string, unknown>).entity_id ?? (target as Record<string, unknown>).area_id;
+  if (ids === undefined) return "";
+  return ` on ${Array.isArray(ids) ? ids.join(", ") : String(ids)}`;
+}
+
+const RESULT_WORDS: Record<string, string> = {
+  ok: "Home Assistant did it",
+  error: "Home Assistant refused",
+  expired: "dropped because it was too late",
+  dropped: "dropped",
+  pending: "waiting for Home Assistant",
+};
+
+/** One action log entry as a sentence a person can read on the dashboard. */
+export function describeAction(e: ActionLogEntry): string {
+  const when = new Date(e.at).toISOString().slice(11, 16);
+  const call = `${e.call.domain}.${e.call.service}${targetText(e.call.target)}`;
+  const why = `${e.person}'s stress was ${e.trigger.level} (${Math.round(e.trigger.score)})`;
+  const result = RESULT_WORDS[e.result] ?? e.result;
+  const detail = e.result === "ok" ? "" : `: ${e.detail}`;
+  return `${when} UTC — ${why}, so rule "${e.rule_id}" called ${call}; ${result}${detail}.`;
+}

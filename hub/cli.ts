@@ -1,0 +1,159 @@
+#!/usr/bin/env node
+import { realpathSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { loadConfig } from "./config/index.js";
+import { createRootLogger, HubError, ValidationError } from "./core/index.js";
+import { Hub } from "./hub.js";
+import { redactUrl } from "./mqtt/index.js";
+import { VERSION } from "./version.js";
+
+export interface CliIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  readFile: (path: string) => Promise<string>;
+  env: NodeJS.ProcessEnv;
+}
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+const USAGE = `calm-hub ${VERSION}
+
+Usage:
+  calm-hub demo                         everything embedded: broker, Home Assistant simulator, wearables
+  calm-hub start --config FILE          connect to your broker and Home Assistant
+  calm-hub check-config FILE            print every problem in a config file as "path: message"
+  calm-hub help                         this text
+
+Environment overrides: CALM_MQTT_URL, CALM_HA_URL, CALM_HA_TOKEN, CALM_DATA_DIR, CALM_HTTP_PORT, CALM_API_TOKEN.
+`;
+
+/** Prints a config error as one "path: message" line per problem. */
+export function printConfigError(err: unknown, io: CliIo): boolean {
+  if (!(err instanceof ValidationError)) return false;
+  io.stderr(`${err.message}:\n`);
+  for (const issue of err.issues) io.stderr(`  ${issue.path}: ${issue.message}\n`);
+  return true;
+}
+
+const checkConfig: Command = async (argv, io) => {
+  const file = argv[0];
+  if (!file) {
+    io.stderr("usage: calm-hub check-config FILE\n");
+    return 2;
+  }
+  try {
+    const config = await loadConfig(file, io.env);
+    io.stdout(`${file}: OK (${config.rules.length} rule(s), ${Object.keys(config.people).length} configured people)\n`);
+    return 0;
+  } catch (err) {
+    if (printConfigError(err, io)) return 1;
+    throw err;
+  }
+};
+
+/** Runs a hub until SIGINT/SIGTERM, then stops it in reverse order. */
+export async function runUntilSignal(hub: Hub, onStop: () => Promise<void> = async () => {}): Promise<number> {
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) {
+        hub.logger.warn({ component: "cli" }, "second signal: exiting now");
+        process.exit(1);
+      }
+      stopping = true;
+      hub.logger.info({ component: "cli", signal }, "stopping");
+      void hub
+        .stop()
+        .then(onStop)
+        .then(
+          () => resolve(0),
+          () => resolve(1),
+        );
+    };
+    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => stop("SIGTERM"));
+  });
+}
+
+const start: Command = async (argv, io) => {
+  const { values } = parseArgs({ args: argv, options: { config: { type: "string", short: "c" } }, allowPositionals: false });
+  if (!values.config) {
+    io.stderr("usage: calm-hub start --config FILE\n");
+    return 2;
+  }
+  let config: Awaited<ReturnType<typeof loadConfig>>;
+  try {
+    config = await loadConfig(values.config, io.env);
+  } catch (err) {
+    if (printConfigError(err, io)) return 1;
+    throw err;
+  }
+  const logger = createRootLogger();
+  const hub = new Hub({ config, logger });
+  try {
+    await hub.start();
+  } catch (err) {
+    io.stderr(`calm-hub could not start: ${(err as Error).message}\n`);
+    return 1;
+  }
+  io.stdout(`Calm Hub is running. MQTT ${redactUrl(config.mqtt.url)}, Home Assistant ${config.home_assistant.url}, API ${hub.apiUrl}\n`);
+  return runUntilSignal(hub);
+};
+
+const commands: Record<string, Command> = {
+  "check-config": checkConfig,
+  start,
+};
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    io.stdout(USAGE);
+    return name ? 0 : 2;
+  }
+  if (name === "--version") {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.stderr(`unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command(rest, io);
+  } catch (err) {
+    if (err instanceof HubError) {
+      io.stderr(`${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+if (isEntryPoint()) {
+  const io: CliIo = {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    readFile: (p) => readFile(p, "utf8"),
+    env: process.env,
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`calm-hub: ${(err as Error).stack ?? String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,3 @@
+export { CONFIG_SCHEMA_FILE, configJsonSchema } from "./json-schema.js";
+export { applyEnv, ENV_OVERRIDES, formatPath, loadConfig, parseConfig, zodIssues } from "./load.js";
+export { type Config, type ConfigInput, ConfigSchema, type PersonConfig } from "./schema.js";

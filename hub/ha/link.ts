@@ -1,0 +1,282 @@
+import {
+  type Connection,
+  callService,
+  createConnection,
+  createLongLivedTokenAuth,
+  getConfig,
+  type HassConfig,
+  type HassEntities,
+  type HassEntity,
+  type HassEvent,
+  subscribeEntities,
+} from "home-assistant-js-websocket";
+import type { Logger } from "../core/index.js";
+import { HaError, toHaError } from "./errors.js";
+
+export type HaLinkState = "disabled" | "connecting" | "online" | "offline" | "auth_failed" | "stopped";
+
+export interface HaLinkOptions {
+  url: string;
+  token: string | undefined;
+  heartbeatMs: number;
+  callTimeoutMs: number;
+  logger: Logger;
+  /** Retry delay after an invalid token: long, so a bad token never hammers HA's login-attempt ban. */
+  authRetryMs?: number;
+}
+
+export interface CallResult {
+  context_id: string;
+}
+
+type EventHandler = (event: HassEvent) => void;
+type EntitiesHandler = (entities: HassEntities, changed: HassEntity[]) => void;
+
+const PONG_TIMEOUT_MS = 5_000;
+const MAX_BACKOFF_MS = 30_000;
+
+/**
+ * The hub's one connection to Home Assistant. It connects in the background and never blocks the hub: while
+ * HA is away, `state` says so and calls fail fast with a transient HaError that the action runner handles.
+ */
+export class HaLink {
+  private readonly opts: HaLinkOptions;
+  private conn: Connection | undefined;
+  private stopped = false;
+  private linkState: HaLinkState;
+  private entities: HassEntities = {};
+  private readonly eventHandlers = new Map<string, Set<EventHandler>>();
+  private readonly unsubEvents = new Map<string, () => void>();
+  private readonly entityHandlers = new Set<EntitiesHandler>();
+  private readonly stateHandlers = new Set<(state: HaLinkState, detail: string) => void>();
+  private unsubEntities: (() => void) | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private wake: (() => void) | undefined;
+  private config: HassConfig | undefined;
+  lastError = "";
+
+  constructor(opts: HaLinkOptions) {
+    this.opts = opts;
+    this.linkState = opts.token ? "connecting" : "disabled";
+  }
+
+  get state(): HaLinkState {
+    return this.linkState;
+  }
+
+  get haConfig(): HassConfig | undefined {
+    return this.config;
+  }
+
+  getEntity(entityId: string): HassEntity | undefined {
+    return this.entities[entityId];
+  }
+
+  allEntities(): HassEntities {
+    return this.entities;
+  }
+
+  onState(handler: (state: HaLinkState, detail: string) => void): () => void {
+    this.stateHandlers.add(handler);
+    return () => this.stateHandlers.delete(handler);
+  }
+
+  onEntities(handler: EntitiesHandler): () => void {
+    this.entityHandlers.add(handler);
+    return () => this.entityHandlers.delete(handler);
+  }
+
+  /** Subscribes to an HA event type; survives reconnects (the library re-sends subscriptions). */
+  onEvent(eventType: string, handler: EventHandler): () => void {
+    let set = this.eventHandlers.get(eventType);
+    if (!set) {
+      set = new Set();
+      this.eventHandlers.set(eventType, set);
+      if (this.conn) void this.subscribeEventType(this.conn, eventType);
+    }
+    set.add(handler);
+    return () => set.delete(handler);
+  }
+
+  start(): void {
+    if (!this.opts.token) {
+      this.opts.logger.warn({ component: "ha" }, "no Home Assistant token configured (CALM_HA_TOKEN): actions are logged, not executed");
+      return;
+    }
+    this.stopped = false;
+    void this.connectLoop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.heartbeat);
+    clearTimeout(this.retryTimer);
+    this.wake?.();
+    this.unsubEntities?.();
+    this.conn?.close();
+    this.conn = undefined;
+    this.setState("stopped", "stopped");
+  }
+
+  async callService(
+    domain: string,
+    service: string,
+    data?: Record<string, unknown>,
+    target?: Record<string, string | string[]>,
+  ): Promise<CallResult> {
+    const conn = this.conn;
+    if (!conn || this.linkState !== "online") {
+      throw new HaError("CALM_ERR_HA_CONNECTION_LOST", `Home Assistant is ${this.linkState}`);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new HaError("CALM_ERR_HA_TIMEOUT", `no answer from Home Assistant within ${this.opts.callTimeoutMs} ms`)),
+        this.opts.callTimeoutMs,
+      );
+    });
+    try {
+      const result = (await Promise.race([callService(conn, domain, service, data, target), timeout])) as {
+        context?: { id?: string };
+      } | null;
+      return { context_id: result?.context?.id ?? "" };
+    } catch (err) {
+      throw toHaError(err);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async fireEvent(eventType: string, eventData: Record<string, unknown>): Promise<void> {
+    const conn = this.conn;
+    if (!conn || this.linkState !== "online") throw new HaError("CALM_ERR_HA_CONNECTION_LOST", `Home Assistant is ${this.linkState}`);
+    try {
+      await conn.sendMessagePromise({ type: "fire_event", event_type: eventType, event_data: eventData });
+    } catch (err) {
+      throw toHaError(err);
+    }
+  }
+
+  /** Sends any WebSocket command (registries, conversation) and returns its result. */
+  async command<T>(message: { type: string } & Record<string, unknown>): Promise<T> {
+    const conn = this.conn;
+    if (!conn || this.linkState !== "online") throw new HaError("CALM_ERR_HA_CONNECTION_LOST", `Home Assistant is ${this.linkState}`);
+    try {
+      return await conn.sendMessagePromise<T>(message);
+    } catch (err) {
+      throw toHaError(err);
+    }
+  }
+
+  private setState(state: HaLinkState, detail: string): void {
+    if (state === this.linkState && detail === this.lastError) return;
+    this.linkState = state;
+    this.lastError = detail;
+    const log = this.opts.logger;
+    if (state === "online") log.info({ component: "ha", state }, "Home Assistant connected");
+    else if (state === "auth_failed") log.error({ component: "ha", state }, `Home Assistant rejected the token: ${detail}`);
+    else log.warn({ component: "ha", state }, `Home Assistant ${state}: ${detail}`);
+    for (const h of this.stateHandlers) h(state, detail);
+  }
+
+  private async connectLoop(): Promise<void> {
+    let attempt = 0;
+    while (!this.stopped) {
+      try {
+        const auth = createLongLivedTokenAuth(this.opts.url.replace(/\/+$/, ""), this.opts.token ?? "");
+        const conn = await createConnection({ auth, setupRetry: 0 });
+        if (this.stopped) {
+          conn.close();
+          return;
+        }
+        await this.adopt(conn);
+        return;
+      } catch (raw) {
+        const err = toHaError(raw);
+        const authFailed = err.code === "CALM_ERR_HA_INVALID_AUTH";
+        this.setState(authFailed ? "auth_failed" : "offline", err.message);
+        const delay = authFailed ? (this.opts.authRetryMs ?? 300_000) : Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempt, 5));
+        attempt++;
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = resolve;
+      this.retryTimer = setTimeout(resolve, ms);
+    });
+  }
+
+  private async adopt(conn: Connection): Promise<void> {
+    this.conn = conn;
+    conn.addEventListener("disconnected", () => this.setState("offline", "connection lost, reconnecting"));
+    conn.addEventListener("ready", () => {
+      this.setState("online", "");
+      void this.refreshConfig(conn);
+    });
+    conn.addEventListener("reconnect-error", (_c, data) => {
+      // The library gives up on an invalid token; hand over to our slow retry loop.
+      this.setState("auth_failed", String(data));
+      this.conn = undefined;
+      clearInterval(this.heartbeat);
+      if (!this.stopped) void this.connectLoop();
+    });
+    for (const eventType of this.eventHandlers.keys()) await this.subscribeEventType(conn, eventType);
+    this.unsubEntities = subscribeEntities(conn, (entities) => this.handleEntities(entities));
+    await this.refreshConfig(conn);
+    this.startHeartbeat(conn);
+    this.setState("online", "");
+  }
+
+  private async refreshConfig(conn: Connection): Promise<void> {
+    try {
+      this.config = await getConfig(conn);
+    } catch (err) {
+      this.opts.logger.warn({ component: "ha", err: toHaError(err).message }, "could not read Home Assistant's config");
+    }
+  }
+
+  private async subscribeEventType(conn: Connection, eventType: string): Promise<void> {
+    if (this.unsubEvents.has(eventType)) return;
+    try {
+      const unsub = await conn.subscribeEvents<HassEvent>((event) => {
+        for (const h of this.eventHandlers.get(eventType) ?? []) h(event);
+      }, eventType);
+      this.unsubEvents.set(eventType, unsub);
+    } catch (err) {
+      this.opts.logger.error({ component: "ha", event_type: eventType, err: toHaError(err).message }, "cannot subscribe to Home Assistant events (the token must belong to an admin)");
+    }
+  }
+
+  private handleEntities(next: HassEntities): void {
+    const changed: HassEntity[] = [];
+    for (const [id, entity] of Object.entries(next)) if (this.entities[id] !== entity) changed.push(entity);
+    this.entities = next;
+    for (const h of this.entityHandlers) h(next, changed);
+  }
+
+  // The library only notices a closed socket; a half-open one (network pulled, HA frozen) needs a ping.
+  private startHeartbeat(conn: Connection): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => {
+      if (!conn.connected) return;
+      let answered = false;
+      const timer = setTimeout(() => {
+        if (answered || this.stopped) return;
+        this.opts.logger.warn({ component: "ha" }, "no pong from Home Assistant, reconnecting");
+        conn.reconnect(true);
+      }, PONG_TIMEOUT_MS);
+      conn.ping().then(
+        () => {
+          answered = true;
+          clearTimeout(timer);
+        },
+        () => undefined,
+      );
+    }, this.opts.heartbeatMs);
+    this.heartbeat.unref();
+  }
+}

@@ -1,0 +1,353 @@
+import { EventEmitter } from "node:events";
+import type { FastifyInstance } from "fastify";
+import { getAdapter } from "../devices/adapters/index.js";
+import { type ActionOutcome, ActionRunner } from "./actions/index.js";
+import { type ApiPlugin, buildApi, type DryRunReading, type Health, resolveApiToken } from "./api/index.js";
+import type { Config } from "./config/index.js";
+import { type Clock, type Logger, type StressState, systemClock } from "./core/index.js";
+import { StressDetector } from "./detect/index.js";
+import { HaLink, type HaLinkState } from "./ha/index.js";
+import { Ingest, type IngestedSample, type Route } from "./ingest/index.js";
+import { MqttLink, nativeTopicFilter, stateTopic } from "./mqtt/index.js";
+import { type Decision, evaluateRules, type Rule, RuleRegistry } from "./rules/index.js";
+import { Store } from "./store/index.js";
+import { VERSION } from "./version.js";
+
+export interface HubEvents {
+  sample: [sample: IngestedSample];
+  stress: [state: StressState, previous: StressState | undefined];
+  decision: [decision: Decision];
+  action: [outcome: ActionOutcome];
+  link: [link: { mqtt: string; home_assistant: string }];
+}
+
+export interface HubOptions {
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+  /** Extra API route groups (dashboard, live stream …). */
+  apiPlugins?: ApiPlugin[];
+  /** Listen for HTTP; tests that only need MQTT and HA may turn it off. */
+  http?: boolean;
+}
+
+const DETECTOR_SAVE_MS = 60_000;
+const RETENTION_CHECK_MS = 3_600_000;
+const SAMPLE_FLUSH_MS = 1_000;
+
+/**
+ * The composition root: wires ingest → detect → rules → actions → Home Assistant, owns every component's
+ * lifecycle, and stops them in reverse order.
+ */
+export class Hub {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly events = new EventEmitter<HubEvents>();
+  readonly store: Store;
+  readonly mqtt: MqttLink;
+  readonly ha: HaLink;
+  readonly ingest: Ingest;
+  readonly detector = new StressDetector();
+  readonly rules: RuleRegistry;
+  readonly runner: ActionRunner;
+  apiToken = "";
+  api: FastifyInstance | undefined;
+  private readonly options: HubOptions;
+  private readonly stops: { name: string; stop: () => Promise<void> | void }[] = [];
+  private timers: NodeJS.Timeout[] = [];
+  private sampleBuffer: IngestedSample["sample"][] = [];
+  private readonly startedAt: number;
+  private lastPublished = new Map<string, { level: string; score: number; at: number }>();
+
+  constructor(options: HubOptions) {
+    this.options = options;
+    const { config, logger } = options;
+    this.config = config;
+    this.logger = logger;
+    this.clock = options.clock ?? systemClock;
+    this.startedAt = this.clock.now();
+    this.store = new Store(config.data_dir);
+    this.mqtt = new MqttLink({
+      url: config.mqtt.url,
+      clientId: config.mqtt.client_id,
+      baseTopic: config.mqtt.base_topic,
+      username: config.mqtt.username,
+      password: config.mqtt.password,
+      caFile: config.mqtt.ca_file,
+      certFile: config.mqtt.cert_file,
+      keyFile: config.mqtt.key_file,
+      rejectUnauthorized: config.mqtt.reject_unauthorized,
+      keepaliveS: config.mqtt.keepalive_s,
+      logger,
+    });
+    this.ha = new HaLink({
+      url: config.home_assistant.url,
+      token: config.home_assistant.token,
+      heartbeatMs: config.home_assistant.heartbeat_s * 1000,
+      callTimeoutMs: config.home_assistant.call_timeout_s * 1000,
+      logger,
+    });
+    const routes: Route[] = [];
+    for (const [person, p] of Object.entries(config.people)) {
+      for (const source of p.sources) routes.push({ filter: source.topic, format: source.format, person });
+    }
+    routes.push({ filter: nativeTopicFilter(config.mqtt.base_topic), format: "native" });
+    this.ingest = new Ingest({
+      baseTopic: config.mqtt.base_topic,
+      routes,
+      acceptUnknownPeople: config.ingest.accept_unknown_people,
+      knownPeople: new Set(Object.keys(config.people)),
+      maxPayloadBytes: config.ingest.max_payload_bytes,
+      maxAgeMs: config.ingest.max_age_s * 1000,
+      futureToleranceMs: config.ingest.future_tolerance_s * 1000,
+      logIntervalMs: config.ingest.log_interval_s * 1000,
+      clock: this.clock,
+      logger,
+      getAdapter,
+    });
+    this.rules = new RuleRegistry(config.rules, this.store);
+    this.runner = new ActionRunner({ store: this.store, ha: this.ha, clock: this.clock, logger });
+    this.runner.onOutcome((o) => this.events.emit("action", o));
+  }
+
+  get timeZone(): string {
+    return this.config.time_zone ?? this.ha.haConfig?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  }
+
+  health(): Health {
+    const mqtt = this.mqtt.state;
+    const ha = this.ha.state;
+    return {
+      status: mqtt === "online" && ha === "online" ? "ok" : "degraded",
+      mqtt,
+      home_assistant: ha,
+      version: VERSION,
+      uptime_s: Math.round((this.clock.now() - this.startedAt) / 1000),
+    };
+  }
+
+  async start(): Promise<void> {
+    const log = this.logger;
+    try {
+      this.store.open();
+      this.stops.push({ name: "store", stop: () => this.store.close() });
+      this.restoreDetector();
+      const skipped = this.rules.load();
+      if (skipped.length) log.warn({ component: "rules", skipped }, "saved rules that no longer validate were skipped");
+
+      this.ha.start();
+      this.stops.push({ name: "home-assistant", stop: () => this.ha.stop() });
+      const emitLink = (): void => {
+        this.events.emit("link", { mqtt: this.mqtt.state, home_assistant: this.ha.state });
+      };
+      this.ha.onState(emitLink);
+      this.mqtt.onState(emitLink);
+
+      this.runner.start();
+      this.stops.push({ name: "actions", stop: () => this.runner.stop() });
+
+      for (const filter of this.ingest.filters()) this.mqtt.subscribe(filter);
+      this.mqtt.onMessage((topic, payload) => this.handleMessage(topic, payload));
+      await this.mqtt.start();
+      this.stops.push({ name: "mqtt", stop: () => this.mqtt.stop() });
+
+      this.every(SAMPLE_FLUSH_MS, () => this.flushSamples());
+      this.every(DETECTOR_SAVE_MS, () => this.saveDetector());
+      this.every(RETENTION_CHECK_MS, () => this.applyRetention());
+      this.every(this.config.ingest.log_interval_s * 1000, () => this.ingest.flushLog(true));
+      this.applyRetention();
+      this.stops.push({ name: "timers", stop: () => this.stopTimers() });
+
+      if (this.options.http !== false) await this.startApi();
+      log.info({ component: "hub", version: VERSION }, "Calm Hub started");
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
+  async stop(): Promise<void> {
+    // Reverse order of start; each step bounded so one stuck peer cannot hold the rest.
+    while (this.stops.length > 0) {
+      const step = this.stops.pop();
+      if (!step) break;
+      try {
+        await withTimeout(Promise.resolve(step.stop()), 5_000, step.name);
+      } catch (err) {
+        this.logger.error({ component: "hub", step: step.name, err: (err as Error).message }, "stop step failed");
+      }
+    }
+  }
+
+  private async startApi(): Promise<void> {
+    const http = this.config.http;
+    const resolved = resolveApiToken(http.token, this.config.data_dir);
+    this.apiToken = resolved.token;
+    if (resolved.generated) {
+      // Printed once, on the console only: the structured log never carries it.
+      process.stdout.write(`\nAPI token generated and saved to ${resolved.file} (mode 0600):\n  ${resolved.token}\n\n`);
+    }
+    const api = await buildApi(
+      {
+        token: this.apiToken,
+        logger: this.logger,
+        version: VERSION,
+        corsOrigins: http.cors_origins,
+        rateLimitPerMin: http.rate_limit_per_min,
+        now: () => this.clock.now(),
+        health: () => this.health(),
+        recentActions: (limit, person) => this.store.recentActions(limit, person),
+        rules: this.rules,
+        dryRun: (rule, reading) => this.dryRun(rule, reading),
+        people: () => this.people(),
+        exportPerson: (id) => ({ ...this.store.exportPerson(id), state: this.detector.state(id) ?? null }),
+        deletePerson: (id) => this.deletePerson(id),
+      },
+      this.options.apiPlugins ?? [],
+    );
+    await api.listen({ host: http.host, port: http.port });
+    this.api = api;
+    this.stops.push({ name: "api", stop: () => api.close() });
+  }
+
+  /** The API's address once listening, e.g. http://127.0.0.1:8787. */
+  get apiUrl(): string {
+    const addr = this.api?.server.address();
+    if (!addr || typeof addr === "string") return "";
+    const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+    return `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${addr.port}`;
+  }
+
+  people(): { id: string; name: string; state: StressState | null }[] {
+    const ids = new Set([...Object.keys(this.config.people), ...this.lastPublished.keys()]);
+    return [...ids].sort().map((id) => ({ id, name: this.config.people[id]?.name ?? id, state: this.detector.state(id) ?? null }));
+  }
+
+  deletePerson(id: string): Record<string, number> {
+    this.sampleBuffer = this.sampleBuffer.filter((s) => s.person !== id);
+    this.ingest.forget(id);
+    this.lastPublished.delete(id);
+    this.mqtt.publish(stateTopic(this.config.mqtt.base_topic, id), "", { retain: true });
+    return this.store.deletePerson(id);
+  }
+
+  dryRun(rule: Rule, reading: DryRunReading): Decision[] {
+    const now = this.clock.now();
+    const level = reading.level ?? (reading.score >= 70 ? "high" : reading.score >= 40 ? "elevated" : "calm");
+    const state: StressState = { person: reading.person, level, score: reading.score, since: now, at: now, reason: "dry run", baseline_ready: true, actionable: true };
+    const previous: StressState | undefined =
+      reading.previous_score === undefined ? undefined : { ...state, score: reading.previous_score, level: "calm" };
+    return evaluateRules([{ ...rule, enabled: true }], { person: reading.person, state, previous }, {
+      now,
+      timeZone: this.timeZone,
+      lastFired: () => undefined,
+    });
+  }
+
+  /** One MQTT message through the whole pipeline. Synchronous, so the broker's ack follows the work. */
+  private handleMessage(topic: string, payload: Buffer): void {
+    for (const item of this.ingest.handle(topic, payload)) {
+      this.sampleBuffer.push(item.sample);
+      this.events.emit("sample", item);
+      const previous = this.detector.state(item.sample.person);
+      const state = this.detector.update(item.sample);
+      if (!state) continue;
+      this.events.emit("stress", state, previous);
+      this.publishState(state);
+      if (!item.fresh || !state.actionable) continue;
+      this.decide(state, previous, item.sample.id);
+    }
+  }
+
+  private decide(state: StressState, previous: StressState | undefined, readingId: string | undefined): void {
+    const now = this.clock.now();
+    const decisions = evaluateRules(this.rules.active(), { person: state.person, state, previous, reading_id: readingId }, {
+      now,
+      timeZone: this.timeZone,
+      lastFired: (rule, person) => this.store.lastFired(rule, person),
+    });
+    for (const d of decisions) {
+      if (d.outcome === "fired") this.store.recordFired(d.rule_id, d.person, now);
+      this.logger.info({ component: "rules", rule: d.rule_id, person: d.person, outcome: d.outcome }, `rule ${d.outcome}`);
+      this.events.emit("decision", d);
+      if (d.actions.length) this.runner.submit(d.actions);
+    }
+  }
+
+  private publishState(state: StressState): void {
+    // Retained, and only when something a subscriber would notice changed: a reading stream of thousands per
+    // second must not become as many retained writes.
+    const last = this.lastPublished.get(state.person);
+    const now = this.clock.now();
+    if (last && last.level === state.level && Math.abs(last.score - state.score) < 1 && now - last.at < 30_000) return;
+    this.lastPublished.set(state.person, { level: state.level, score: state.score, at: now });
+    const body = { level: state.level, score: Math.round(state.score), since: new Date(state.since).toISOString(), reason: state.reason, baseline_ready: state.baseline_ready };
+    this.mqtt.publish(stateTopic(this.config.mqtt.base_topic, state.person), JSON.stringify(body), { retain: true });
+  }
+
+  private flushSamples(): void {
+    if (this.sampleBuffer.length === 0) return;
+    const batch = this.sampleBuffer;
+    this.sampleBuffer = [];
+    try {
+      this.store.addSamples(batch);
+    } catch (err) {
+      this.logger.error({ component: "store", err: (err as Error).message, count: batch.length }, "could not store readings");
+    }
+  }
+
+  private restoreDetector(): void {
+    const saved = this.store.getDoc<unknown>("detector", "state");
+    if (saved !== undefined) this.detector.importState(saved);
+  }
+
+  private saveDetector(): void {
+    this.store.putDoc("detector", "state", this.detector.exportState(), this.clock.now());
+  }
+
+  private applyRetention(): void {
+    const now = this.clock.now();
+    const samples = this.store.pruneSamples(now - this.config.store.retention_days * 86_400_000);
+    const actions = this.store.pruneActions(now - this.config.store.action_log_days * 86_400_000);
+    if (samples + actions > 0) this.logger.info({ component: "store", samples, actions }, "retention: old records deleted");
+  }
+
+  private every(ms: number, fn: () => void): void {
+    const t = setInterval(() => {
+      try {
+        fn();
+      } catch (err) {
+        this.logger.error({ component: "hub", err: (err as Error).message }, "periodic task failed");
+      }
+    }, ms);
+    t.unref();
+    this.timers.push(t);
+  }
+
+  private stopTimers(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    this.flushSamples();
+    this.saveDetector();
+    this.ingest.flushLog(true);
+  }
+
+  linkStates(): { mqtt: string; home_assistant: HaLinkState } {
+    return { mqtt: this.mqtt.state, home_assistant: this.ha.state };
+  }
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number, name: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${name} did not stop within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,150 @@
+import type { Clock, Logger, RejectReason, Sample, WearableAdapter } from "../core/index.js";
+import { topicMatches } from "../mqtt/index.js";
+
+export const PERSON_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+
+export interface Route {
+  filter: string;
+  format: string;
+  /** Fixed person for vendor topics; undefined means "the topic's second level" (native topic). */
+  person?: string | undefined;
+}
+
+export interface IngestOptions {
+  baseTopic: string;
+  routes: Route[];
+  acceptUnknownPeople: boolean;
+  knownPeople: ReadonlySet<string>;
+  maxPayloadBytes: number;
+  maxAgeMs: number;
+  futureToleranceMs: number;
+  logIntervalMs: number;
+  clock: Clock;
+  logger: Logger;
+  getAdapter(format: string): WearableAdapter | undefined;
+}
+
+export interface IngestedSample {
+  sample: Sample;
+  /** False for readings older than max_age: they teach the baseline but never trigger an action. */
+  fresh: boolean;
+}
+
+export interface IngestCounters {
+  accepted: number;
+  rejected: Record<string, number>;
+}
+
+const DEDUPE_WINDOW = 4096;
+
+/**
+ * Turns raw MQTT messages into checked samples. Synchronous and exception-free: one bad payload is counted
+ * and summarized in the log, and the messages around it are untouched.
+ */
+export class Ingest {
+  private readonly opts: IngestOptions;
+  readonly counters: IngestCounters = { accepted: 0, rejected: {} };
+  private readonly recent = new Map<string, Set<string>>();
+  private readonly recentOrder = new Map<string, string[]>();
+  private pendingLog = new Map<string, number>();
+  private lastLogAt = Number.NEGATIVE_INFINITY;
+
+  constructor(opts: IngestOptions) {
+    this.opts = opts;
+  }
+
+  /** The MQTT filters to subscribe to. */
+  filters(): string[] {
+    return [...new Set(this.opts.routes.map((r) => r.filter))];
+  }
+
+  handle(topic: string, payload: Uint8Array): IngestedSample[] {
+    const now = this.opts.clock.now();
+    const route = this.opts.routes.find((r) => topicMatches(r.filter, topic));
+    if (!route) return this.reject("unknown_topic", topic, "no route for topic");
+    const person = route.person ?? topic.split("/")[1] ?? "";
+    if (!PERSON_ID_PATTERN.test(person)) return this.reject("unknown_topic", topic, "person id must be lowercase letters, digits, - or _");
+    if (route.person === undefined && !this.opts.acceptUnknownPeople && !this.opts.knownPeople.has(person)) {
+      return this.reject("unknown_topic", topic, `person "${person}" is not configured`);
+    }
+    if (payload.byteLength > this.opts.maxPayloadBytes) {
+      return this.reject("too_large", topic, `${payload.byteLength} bytes > ${this.opts.maxPayloadBytes}`);
+    }
+    const adapter = this.opts.getAdapter(route.format);
+    if (!adapter) return this.reject("invalid_payload", topic, `no adapter "${route.format}"`);
+
+    let result: ReturnType<WearableAdapter["parse"]>;
+    try {
+      result = adapter.parse(payload, { person, topic, received_at: now });
+    } catch (err) {
+      // An adapter bug must not take the hub down; count it like any bad payload.
+      return this.reject("invalid_payload", topic, `adapter failed: ${(err as Error).message}`);
+    }
+    if (!result.ok) return this.reject(result.reason, topic, result.detail);
+
+    const out: IngestedSample[] = [];
+    for (const sample of result.samples) {
+      if (!Number.isFinite(sample.measured_at)) {
+        this.reject("invalid_payload", topic, "no usable time");
+        continue;
+      }
+      if (sample.measured_at > now + this.opts.futureToleranceMs) {
+        this.reject("future", topic, "measured in the future");
+        continue;
+      }
+      if (this.isDuplicate(sample)) {
+        this.reject("duplicate", topic, "seen before");
+        continue;
+      }
+      this.counters.accepted++;
+      out.push({ sample, fresh: now - sample.measured_at <= this.opts.maxAgeMs });
+    }
+    return out;
+  }
+
+  /** Forgets what it remembered about a person (per-person delete). */
+  forget(person: string): void {
+    this.recent.delete(person);
+    this.recentOrder.delete(person);
+  }
+
+  private isDuplicate(sample: Sample): boolean {
+    const key = sample.id !== undefined ? `id:${sample.id}` : `t:${sample.source}:${sample.measured_at}`;
+    let seen = this.recent.get(sample.person);
+    let order = this.recentOrder.get(sample.person);
+    if (!seen || !order) {
+      seen = new Set();
+      order = [];
+      this.recent.set(sample.person, seen);
+      this.recentOrder.set(sample.person, order);
+    }
+    if (seen.has(key)) return true;
+    seen.add(key);
+    order.push(key);
+    if (order.length > DEDUPE_WINDOW) {
+      const dropped = order.splice(0, order.length - DEDUPE_WINDOW);
+      for (const k of dropped) seen.delete(k);
+    }
+    return false;
+  }
+
+  private reject(reason: RejectReason, topic: string, detail: string): [] {
+    this.counters.rejected[reason] = (this.counters.rejected[reason] ?? 0) + 1;
+    // Details can echo payload content, so they stay at debug; the summary names only topics and reasons.
+    this.opts.logger.debug({ component: "ingest", topic, reason, detail }, "payload rejected");
+    const k = `${reason} on ${topic}`;
+    this.pendingLog.set(k, (this.pendingLog.get(k) ?? 0) + 1);
+    this.flushLog(false);
+    return [];
+  }
+
+  /** Writes the rejection summary when the interval has passed (or when forced, e.g. on stop). */
+  flushLog(force: boolean): void {
+    const now = this.opts.clock.now();
+    if (this.pendingLog.size === 0 || (!force && now - this.lastLogAt < this.opts.logIntervalMs)) return;
+    const summary = [...this.pendingLog].map(([k, n]) => `${n}× ${k}`).join("; ");
+    this.opts.logger.warn({ component: "ingest", rejected: Object.fromEntries(this.pendingLog) }, `rejected payloads: ${summary}`);
+    this.pendingLog = new Map();
+    this.lastLogAt = now;
+  }
+}

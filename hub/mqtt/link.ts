@@ -1,0 +1,148 @@
+import { readFileSync } from "node:fs";
+import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import type { Logger } from "../core/index.js";
+import { statusTopic } from "./topics.js";
+
+export type MqttLinkState = "connecting" | "online" | "offline" | "stopped";
+
+export interface MqttLinkOptions {
+  url: string;
+  clientId: string;
+  baseTopic: string;
+  username?: string | undefined;
+  password?: string | undefined;
+  caFile?: string | undefined;
+  certFile?: string | undefined;
+  keyFile?: string | undefined;
+  rejectUnauthorized?: boolean;
+  keepaliveS: number;
+  logger: Logger;
+  /** How long start() waits for the first connection before failing the start. */
+  connectTimeoutMs?: number;
+}
+
+export type MessageHandler = (topic: string, payload: Buffer) => void;
+
+/**
+ * The hub's single MQTT connection: a persistent session (fixed client id, clean: false, QoS 1) so that the
+ * broker queues readings while the hub restarts, and a retained last will so that everyone sees the hub go.
+ */
+export class MqttLink {
+  private readonly opts: MqttLinkOptions;
+  private client: MqttClient | undefined;
+  private readonly subscriptions = new Set<string>();
+  private readonly handlers = new Set<MessageHandler>();
+  private readonly stateHandlers = new Set<(state: MqttLinkState) => void>();
+  private linkState: MqttLinkState = "connecting";
+
+  constructor(opts: MqttLinkOptions) {
+    this.opts = opts;
+  }
+
+  get state(): MqttLinkState {
+    return this.linkState;
+  }
+
+  onMessage(handler: MessageHandler): () => void {
+    this.handlers.add(handler);
+    return () => this.handlers.delete(handler);
+  }
+
+  onState(handler: (state: MqttLinkState) => void): () => void {
+    this.stateHandlers.add(handler);
+    return () => this.stateHandlers.delete(handler);
+  }
+
+  /** Subscriptions are registered before start(), so the first connection already asks for them. */
+  subscribe(filter: string): void {
+    this.subscriptions.add(filter);
+    if (this.client?.connected) this.client.subscribe(filter, { qos: 1 });
+  }
+
+  async start(): Promise<void> {
+    const o = this.opts;
+    const status = statusTopic(o.baseTopic);
+    const options: IClientOptions = {
+      clientId: o.clientId,
+      clean: false,
+      keepalive: o.keepaliveS,
+      reconnectPeriod: 2_000,
+      connectTimeout: 10_000,
+      resubscribe: true,
+      will: { topic: status, payload: Buffer.from("offline"), qos: 1, retain: true },
+      // Handlers run synchronously; acks go out once the message has been handed to ingest.
+      queueQoSZero: false,
+    };
+    if (o.username !== undefined) options.username = o.username;
+    if (o.password !== undefined) options.password = o.password;
+    if (o.caFile) options.ca = readFileSync(o.caFile);
+    if (o.certFile) options.cert = readFileSync(o.certFile);
+    if (o.keyFile) options.key = readFileSync(o.keyFile);
+    if (o.rejectUnauthorized === false) options.rejectUnauthorized = false;
+
+    const client = mqtt.connect(o.url, options);
+    this.client = client;
+    client.on("message", (topic, payload) => {
+      for (const h of this.handlers) h(topic, payload);
+    });
+    client.on("connect", (connack) => {
+      this.setState("online");
+      o.logger.info({ component: "mqtt", session_present: connack.sessionPresent }, "MQTT connected");
+      // With a stored session the broker already has our subscriptions; asking again is harmless and covers a
+      // broker that lost its state.
+      if (this.subscriptions.size > 0) client.subscribe([...this.subscriptions], { qos: 1 });
+      client.publish(status, "online", { qos: 1, retain: true });
+    });
+    client.on("close", () => {
+      if (this.linkState !== "stopped") this.setState("offline");
+    });
+    client.on("error", (err) => o.logger.warn({ component: "mqtt", err: err.message }, "MQTT error"));
+
+    await new Promise<void>((resolve, reject) => {
+      const timeout = setTimeout(() => {
+        cleanup();
+        client.end(true);
+        reject(new Error(`cannot reach the MQTT broker at ${redactUrl(o.url)} within ${(o.connectTimeoutMs ?? 15_000) / 1000} s`));
+      }, o.connectTimeoutMs ?? 15_000);
+      const onConnect = (): void => {
+        cleanup();
+        resolve();
+      };
+      const cleanup = (): void => {
+        clearTimeout(timeout);
+        client.off("connect", onConnect);
+      };
+      client.on("connect", onConnect);
+    });
+  }
+
+  publish(topic: string, payload: string, options: { retain?: boolean; qos?: 0 | 1 } = {}): void {
+    this.client?.publish(topic, payload, { qos: options.qos ?? 1, retain: options.retain ?? false });
+  }
+
+  /** Publishes the retained `offline` status and disconnects cleanly (the will is not sent on a clean end). */
+  async stop(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    this.setState("stopped");
+    if (client.connected) {
+      await new Promise<void>((resolve) => {
+        client.publish(statusTopic(this.opts.baseTopic), "offline", { qos: 1, retain: true }, () => resolve());
+        setTimeout(resolve, 2_000).unref();
+      });
+    }
+    await client.endAsync(!client.connected);
+    this.client = undefined;
+  }
+
+  private setState(state: MqttLinkState): void {
+    if (state === this.linkState) return;
+    this.linkState = state;
+    if (state === "offline") this.opts.logger.warn({ component: "mqtt" }, "MQTT connection lost, reconnecting");
+    for (const h of this.stateHandlers) h(state);
+  }
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, "//[redacted]@");
+}
