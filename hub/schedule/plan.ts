@@ -116,10 +116,13 @@ function sunTiming(date: string, start: SunStart, durationMin: number, location:
     const used = clamp === undefined ? `polar_fallback ${start.polar_fallback}` : `${clampName} ${clamp}`;
     const fallback = eveningInstant(date, clamp ?? start.polar_fallback, tz);
     begin = fallback.at;
-    notes.push(
-      `polar fallback: no ${start.sun} on ${date} (the Sun stays ${event.sun === "up" ? "above" : "below"} ` +
-        `that altitude all day); started at ${used}`,
-    );
+    const why =
+      start.sun === "sunset" || start.sun === "sunset_start"
+        ? event.sun === "up"
+          ? "midnight sun"
+          : "polar night"
+        : `the Sun stays ${event.sun === "up" ? "above" : "below"} ${event.altitude}° all day`;
+    notes.push(`polar fallback: no ${start.sun} on ${date} (${why}); started at ${used}`);
     if (fallback.moved) notes.push(`${clamp ?? start.polar_fallback} skipped by a DST change`);
   }
 

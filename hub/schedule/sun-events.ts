@@ -16,7 +16,7 @@ const EVENTS: Record<SunEvent, { name: SunTimeName; altitude: number }> = {
 export type SunEventTime =
   | { occurs: true; at: number }
   /** The Sun stays above ("up") or below ("down") the event's altitude all day. */
-  | { occurs: false; sun: "up" | "down" };
+  | { occurs: false; sun: "up" | "down"; altitude: number };
 
 function validInstant(value: unknown): number | undefined {
   if (!(value instanceof Date)) return undefined;
@@ -39,5 +39,5 @@ export function sunEventOn(date: string, event: SunEvent, location: Location): S
   // lowest altitudes are tens of degrees apart at such latitudes, so their midpoint tells the side.
   const high = getPosition(times.solarNoon, location.latitude, location.longitude).altitude;
   const low = getPosition(times.nadir, location.latitude, location.longitude).altitude;
-  return { occurs: false, sun: (high + low) / 2 > spec.altitude ? "up" : "down" };
+  return { occurs: false, sun: (high + low) / 2 > spec.altitude ? "up" : "down", altitude: spec.altitude };
 }
