@@ -44,8 +44,7 @@ describe("sun-relative start in Berlin on a normal day", () => {
     const plans = planWindDowns(config, { from: "2026-09-15", days: 1, location: berlin });
     expect(plans.map((p) => p.room)).toEqual(["bedroom", "living"]);
     const plan = plans[0];
-    if (!plan || plan.anchor.type !== "sun" || plan.anchor.at === null)
-      throw new Error("sun anchor expected");
+    if (plan?.anchor.type !== "sun" || plan.anchor.at === null) throw new Error("sun anchor expected");
     expect(plan.anchor.event).toBe("sunset");
     expect(minutesBetween(plan.anchor.at, plan.start)).toBe(30);
     expect(minutesBetween(plan.start, plan.end)).toBe(45);
