@@ -1,0 +1,13 @@
+import type { CommandHandler } from "./command-types.js";
+
+export const registryCommands: Record<string, CommandHandler> = {
+  "config/area_registry/list": (connection, message) => {
+    connection.sendResult(message.id, connection.home.registries.listAreas());
+  },
+  "config/device_registry/list": (connection, message) => {
+    connection.sendResult(message.id, connection.home.registries.listDevices());
+  },
+  "config/entity_registry/list": (connection, message) => {
+    connection.sendResult(message.id, connection.home.registries.listEntities());
+  },
+};

@@ -1,0 +1,24 @@
+export type { CallMatcher, RecordedCall } from "./call-log.js";
+export {
+  type AssistRequest,
+  type EventMatcher,
+  HaSimulator,
+  type InjectedError,
+  type NotificationAction,
+  type StatePatch,
+} from "./ha-simulator.js";
+export { BERLIN, type HaSimulatorOptions } from "./options.js";
+export { HOUSEHOLD_USER_ID, SIM_USER_ID } from "./sim-home.js";
+export type {
+  AreaEntry,
+  CoreState,
+  DeviceEntry,
+  EventOrigin,
+  HaAttributes,
+  HaContext,
+  HaEvent,
+  HaState,
+  Location,
+  SceneMemberTarget,
+  SeedEntity,
+} from "./types.js";
