@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadConfig } from "./config/index.js";
 import { createRootLogger, HubError, ValidationError } from "./core/index.js";
+import { runDemo } from "./demo.js";
 import { Hub } from "./hub.js";
 import { redactUrl } from "./mqtt/index.js";
 import { VERSION } from "./version.js";
@@ -45,7 +46,9 @@ const checkConfig: Command = async (argv, io) => {
   }
   try {
     const config = await loadConfig(file, io.env);
-    io.stdout(`${file}: OK (${config.rules.length} rule(s), ${Object.keys(config.people).length} configured people)\n`);
+    io.stdout(
+      `${file}: OK (${config.rules.length} rule(s), ${Object.keys(config.people).length} configured people)\n`,
+    );
     return 0;
   } catch (err) {
     if (printConfigError(err, io)) return 1;
@@ -54,7 +57,10 @@ const checkConfig: Command = async (argv, io) => {
 };
 
 /** Runs a hub until SIGINT/SIGTERM, then stops it in reverse order. */
-export async function runUntilSignal(hub: Hub, onStop: () => Promise<void> = async () => {}): Promise<number> {
+export async function runUntilSignal(
+  hub: Hub,
+  onStop: () => Promise<void> = async () => {},
+): Promise<number> {
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string): void => {
@@ -78,7 +84,11 @@ export async function runUntilSignal(hub: Hub, onStop: () => Promise<void> = asy
 }
 
 const start: Command = async (argv, io) => {
-  const { values } = parseArgs({ args: argv, options: { config: { type: "string", short: "c" } }, allowPositionals: false });
+  const { values } = parseArgs({
+    args: argv,
+    options: { config: { type: "string", short: "c" } },
+    allowPositionals: false,
+  });
   if (!values.config) {
     io.stderr("usage: calm-hub start --config FILE\n");
     return 2;
@@ -98,12 +108,17 @@ const start: Command = async (argv, io) => {
     io.stderr(`calm-hub could not start: ${(err as Error).message}\n`);
     return 1;
   }
-  io.stdout(`Calm Hub is running. MQTT ${redactUrl(config.mqtt.url)}, Home Assistant ${config.home_assistant.url}, API ${hub.apiUrl}\n`);
+  io.stdout(
+    `Calm Hub is running. MQTT ${redactUrl(config.mqtt.url)}, Home Assistant ${config.home_assistant.url}, API ${hub.apiUrl}\n`,
+  );
   return runUntilSignal(hub);
 };
 
+const demo: Command = (argv, io) => runDemo(argv, io, runUntilSignal);
+
 const commands: Record<string, Command> = {
   "check-config": checkConfig,
+  demo,
   start,
 };
 

@@ -112,7 +112,9 @@ export class Hub {
   }
 
   get timeZone(): string {
-    return this.config.time_zone ?? this.ha.haConfig?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+    return (
+      this.config.time_zone ?? this.ha.haConfig?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone
+    );
   }
 
   health(): Health {
@@ -134,7 +136,8 @@ export class Hub {
       this.stops.push({ name: "store", stop: () => this.store.close() });
       this.restoreDetector();
       const skipped = this.rules.load();
-      if (skipped.length) log.warn({ component: "rules", skipped }, "saved rules that no longer validate were skipped");
+      if (skipped.length)
+        log.warn({ component: "rules", skipped }, "saved rules that no longer validate were skipped");
 
       this.ha.start();
       this.stops.push({ name: "home-assistant", stop: () => this.ha.stop() });
@@ -175,7 +178,10 @@ export class Hub {
       try {
         await withTimeout(Promise.resolve(step.stop()), 5_000, step.name);
       } catch (err) {
-        this.logger.error({ component: "hub", step: step.name, err: (err as Error).message }, "stop step failed");
+        this.logger.error(
+          { component: "hub", step: step.name, err: (err as Error).message },
+          "stop step failed",
+        );
       }
     }
   }
@@ -186,7 +192,9 @@ export class Hub {
     this.apiToken = resolved.token;
     if (resolved.generated) {
       // Printed once, on the console only: the structured log never carries it.
-      process.stdout.write(`\nAPI token generated and saved to ${resolved.file} (mode 0600):\n  ${resolved.token}\n\n`);
+      process.stdout.write(
+        `\nAPI token generated and saved to ${resolved.file} (mode 0600):\n  ${resolved.token}\n\n`,
+      );
     }
     const api = await buildApi(
       {
@@ -221,7 +229,13 @@ export class Hub {
 
   people(): { id: string; name: string; state: StressState | null }[] {
     const ids = new Set([...Object.keys(this.config.people), ...this.lastPublished.keys()]);
-    return [...ids].sort().map((id) => ({ id, name: this.config.people[id]?.name ?? id, state: this.detector.state(id) ?? null }));
+    return [...ids]
+      .sort()
+      .map((id) => ({
+        id,
+        name: this.config.people[id]?.name ?? id,
+        state: this.detector.state(id) ?? null,
+      }));
   }
 
   deletePerson(id: string): Record<string, number> {
@@ -235,14 +249,29 @@ export class Hub {
   dryRun(rule: Rule, reading: DryRunReading): Decision[] {
     const now = this.clock.now();
     const level = reading.level ?? (reading.score >= 70 ? "high" : reading.score >= 40 ? "elevated" : "calm");
-    const state: StressState = { person: reading.person, level, score: reading.score, since: now, at: now, reason: "dry run", baseline_ready: true, actionable: true };
+    const state: StressState = {
+      person: reading.person,
+      level,
+      score: reading.score,
+      since: now,
+      at: now,
+      reason: "dry run",
+      baseline_ready: true,
+      actionable: true,
+    };
     const previous: StressState | undefined =
-      reading.previous_score === undefined ? undefined : { ...state, score: reading.previous_score, level: "calm" };
-    return evaluateRules([{ ...rule, enabled: true }], { person: reading.person, state, previous }, {
-      now,
-      timeZone: this.timeZone,
-      lastFired: () => undefined,
-    });
+      reading.previous_score === undefined
+        ? undefined
+        : { ...state, score: reading.previous_score, level: "calm" };
+    return evaluateRules(
+      [{ ...rule, enabled: true }],
+      { person: reading.person, state, previous },
+      {
+        now,
+        timeZone: this.timeZone,
+        lastFired: () => undefined,
+      },
+    );
   }
 
   /** One MQTT message through the whole pipeline. Synchronous, so the broker's ack follows the work. */
@@ -262,14 +291,21 @@ export class Hub {
 
   private decide(state: StressState, previous: StressState | undefined, readingId: string | undefined): void {
     const now = this.clock.now();
-    const decisions = evaluateRules(this.rules.active(), { person: state.person, state, previous, reading_id: readingId }, {
-      now,
-      timeZone: this.timeZone,
-      lastFired: (rule, person) => this.store.lastFired(rule, person),
-    });
+    const decisions = evaluateRules(
+      this.rules.active(),
+      { person: state.person, state, previous, reading_id: readingId },
+      {
+        now,
+        timeZone: this.timeZone,
+        lastFired: (rule, person) => this.store.lastFired(rule, person),
+      },
+    );
     for (const d of decisions) {
       if (d.outcome === "fired") this.store.recordFired(d.rule_id, d.person, now);
-      this.logger.info({ component: "rules", rule: d.rule_id, person: d.person, outcome: d.outcome }, `rule ${d.outcome}`);
+      this.logger.info(
+        { component: "rules", rule: d.rule_id, person: d.person, outcome: d.outcome },
+        `rule ${d.outcome}`,
+      );
       this.events.emit("decision", d);
       if (d.actions.length) this.runner.submit(d.actions);
     }
@@ -280,10 +316,24 @@ export class Hub {
     // second must not become as many retained writes.
     const last = this.lastPublished.get(state.person);
     const now = this.clock.now();
-    if (last && last.level === state.level && Math.abs(last.score - state.score) < 1 && now - last.at < 30_000) return;
+    if (
+      last &&
+      last.level === state.level &&
+      Math.abs(last.score - state.score) < 1 &&
+      now - last.at < 30_000
+    )
+      return;
     this.lastPublished.set(state.person, { level: state.level, score: state.score, at: now });
-    const body = { level: state.level, score: Math.round(state.score), since: new Date(state.since).toISOString(), reason: state.reason, baseline_ready: state.baseline_ready };
-    this.mqtt.publish(stateTopic(this.config.mqtt.base_topic, state.person), JSON.stringify(body), { retain: true });
+    const body = {
+      level: state.level,
+      score: Math.round(state.score),
+      since: new Date(state.since).toISOString(),
+      reason: state.reason,
+      baseline_ready: state.baseline_ready,
+    };
+    this.mqtt.publish(stateTopic(this.config.mqtt.base_topic, state.person), JSON.stringify(body), {
+      retain: true,
+    });
   }
 
   private flushSamples(): void {
@@ -293,7 +343,10 @@ export class Hub {
     try {
       this.store.addSamples(batch);
     } catch (err) {
-      this.logger.error({ component: "store", err: (err as Error).message, count: batch.length }, "could not store readings");
+      this.logger.error(
+        { component: "store", err: (err as Error).message, count: batch.length },
+        "could not store readings",
+      );
     }
   }
 
@@ -310,7 +363,8 @@ export class Hub {
     const now = this.clock.now();
     const samples = this.store.pruneSamples(now - this.config.store.retention_days * 86_400_000);
     const actions = this.store.pruneActions(now - this.config.store.action_log_days * 86_400_000);
-    if (samples + actions > 0) this.logger.info({ component: "store", samples, actions }, "retention: old records deleted");
+    if (samples + actions > 0)
+      this.logger.info({ component: "store", samples, actions }, "retention: old records deleted");
   }
 
   private every(ms: number, fn: () => void): void {

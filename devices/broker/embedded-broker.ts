@@ -17,7 +17,9 @@ export interface EmbeddedBroker {
  * An in-process MQTT 3.1.1 broker (aedes) for the demo and the tests: a real broker on a real socket, with
  * persistent sessions held in memory for as long as the process lives.
  */
-export async function startEmbeddedBroker(options: { host?: string; port?: number } = {}): Promise<EmbeddedBroker> {
+export async function startEmbeddedBroker(
+  options: { host?: string; port?: number } = {},
+): Promise<EmbeddedBroker> {
   const host = options.host ?? "127.0.0.1";
   const aedes = await Aedes.createBroker();
   const sockets = new Set<Socket>();

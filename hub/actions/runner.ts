@@ -59,7 +59,12 @@ export class ActionRunner {
     // A key claimed but never finished means the hub died mid-call: HA may or may not have acted, so the
     // safe choice in a home is to not repeat it.
     for (const entry of this.opts.store.pendingActions()) {
-      this.opts.store.finishAction(entry.key, "dropped", "hub stopped before Home Assistant answered; not repeated", null);
+      this.opts.store.finishAction(
+        entry.key,
+        "dropped",
+        "hub stopped before Home Assistant answered; not repeated",
+        null,
+      );
     }
     this.unsubscribe = this.opts.ha.onState((state) => {
       if (state === "online") this.flushWaiting();
@@ -89,7 +94,10 @@ export class ActionRunner {
         call: { domain: action.domain, service: action.service, target: action.target, data: action.data },
       });
       if (!claimed) {
-        this.opts.logger.debug({ component: "actions", key: action.key }, "action already handled, not repeated");
+        this.opts.logger.debug(
+          { component: "actions", key: action.key },
+          "action already handled, not repeated",
+        );
         continue;
       }
       this.attempt(action);
@@ -99,7 +107,12 @@ export class ActionRunner {
   private attempt(action: PlannedAction): void {
     const now = this.opts.clock.now();
     if (now > action.not_after) {
-      this.finish(action, "expired", `not taken within ${Math.round((action.not_after - action.created_at) / 1000)} s; dropped`, null);
+      this.finish(
+        action,
+        "expired",
+        `not taken within ${Math.round((action.not_after - action.created_at) / 1000)} s; dropped`,
+        null,
+      );
       return;
     }
     if (this.opts.ha.state !== "online") {
@@ -108,10 +121,18 @@ export class ActionRunner {
         return;
       }
       // Wait for Home Assistant, but only until the action goes stale.
-      const cancel = this.opts.clock.setTimeout(() => {
-        this.waiting.delete(action.key);
-        this.finish(action, "expired", `Home Assistant was ${this.opts.ha.state} until the action's time ran out; dropped`, null);
-      }, action.not_after - now + 1);
+      const cancel = this.opts.clock.setTimeout(
+        () => {
+          this.waiting.delete(action.key);
+          this.finish(
+            action,
+            "expired",
+            `Home Assistant was ${this.opts.ha.state} until the action's time ran out; dropped`,
+            null,
+          );
+        },
+        action.not_after - now + 1,
+      );
       this.waiting.set(action.key, { action, cancel });
       return;
     }
@@ -154,10 +175,22 @@ export class ActionRunner {
     }
   }
 
-  private finish(action: PlannedAction, result: ActionResult, detail: string, latency: number | null, contextId?: string): void {
+  private finish(
+    action: PlannedAction,
+    result: ActionResult,
+    detail: string,
+    latency: number | null,
+    contextId?: string,
+  ): void {
     this.opts.store.finishAction(action.key, result, detail, latency);
     const log = this.opts.logger;
-    const fields = { component: "actions", rule: action.rule_id, person: action.person, action: `${action.domain}.${action.service}`, result };
+    const fields = {
+      component: "actions",
+      rule: action.rule_id,
+      person: action.person,
+      action: `${action.domain}.${action.service}`,
+      result,
+    };
     if (result === "ok") log.info({ ...fields, latency_ms: latency }, "action done");
     else log.warn({ ...fields, detail }, `action ${result}: ${detail}`);
     const outcome: ActionOutcome = { action, result, detail, latency_ms: latency };

@@ -63,16 +63,20 @@ const STATUS_BY_CODE: Record<string, number> = {
 /** Builds the API without listening; the hub calls listen(). `extra` adds route groups (dashboard, SSE …). */
 export async function buildApi(deps: ApiDeps, extra: ApiPlugin[] = []): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
-    loggerInstance: deps.logger.child({ component: "api" }) as FastifyBaseLogger,
+    // Request lines are info-level noise (and URLs can name people); only warnings and errors go out.
+    loggerInstance: deps.logger.child({ component: "api" }, { level: "warn" }) as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
-    disableRequestLogging: true,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: "Calm Hub API", version: deps.version, description: "Every route but /api/health needs `Authorization: Bearer <token>`." },
+      info: {
+        title: "Calm Hub API",
+        version: deps.version,
+        description: "Every route but /api/health needs `Authorization: Bearer <token>`.",
+      },
       components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
       security: [{ bearer: [] }],
     },
@@ -99,7 +103,9 @@ export async function buildApi(deps: ApiDeps, extra: ApiPlugin[] = []): Promise<
     const needsToken = path.startsWith("/api/") || path === "/metrics";
     if (!needsToken || PUBLIC_PATHS.has(path)) return;
     if (!tokenMatches(req.headers.authorization, deps.token)) {
-      return reply.code(401).send({ code: "CALM_ERR_UNAUTHORIZED", message: "missing or wrong bearer token" });
+      return reply
+        .code(401)
+        .send({ code: "CALM_ERR_UNAUTHORIZED", message: "missing or wrong bearer token" });
     }
   });
 
@@ -108,16 +114,27 @@ export async function buildApi(deps: ApiDeps, extra: ApiPlugin[] = []): Promise<
       return reply.code(400).send({
         code: "CALM_ERR_BAD_REQUEST",
         message: "request does not match the schema",
-        issues: err.validation.map((v) => ({ path: v.instancePath.replace(/^\//, "").replaceAll("/", ".") || "(body)", message: v.message ?? "invalid" })),
+        issues: err.validation.map((v) => ({
+          path: v.instancePath.replace(/^\//, "").replaceAll("/", ".") || "(body)",
+          message: v.message ?? "invalid",
+        })),
       });
     }
     if (err instanceof ValidationError) {
-      return reply.code(STATUS_BY_CODE[err.code] ?? 400).send({ code: err.code, message: err.message, issues: err.issues });
+      return reply
+        .code(STATUS_BY_CODE[err.code] ?? 400)
+        .send({ code: err.code, message: err.message, issues: err.issues });
     }
-    if (err instanceof HubError) return reply.code(STATUS_BY_CODE[err.code] ?? 409).send({ code: err.code, message: err.message });
+    if (err instanceof HubError)
+      return reply.code(STATUS_BY_CODE[err.code] ?? 409).send({ code: err.code, message: err.message });
     const status = (err as { statusCode?: number }).statusCode;
     if (status && status < 500) {
-      return reply.code(status).send({ code: (err as { code?: string }).code ?? "CALM_ERR_BAD_REQUEST", message: (err as Error).message });
+      return reply
+        .code(status)
+        .send({
+          code: (err as { code?: string }).code ?? "CALM_ERR_BAD_REQUEST",
+          message: (err as Error).message,
+        });
     }
     deps.logger.error({ component: "api", err: (err as Error).message }, "request failed");
     return reply.code(500).send({ code: "CALM_ERR_INTERNAL", message: "Internal Server Error" });
@@ -127,7 +144,11 @@ export async function buildApi(deps: ApiDeps, extra: ApiPlugin[] = []): Promise<
   const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema };
   const IdParams = z.object({ id: z.string().min(1).max(64) });
 
-  r.get("/api/health", { schema: { tags: ["hub"], security: [], response: { 200: HealthSchema } } }, async () => deps.health());
+  r.get(
+    "/api/health",
+    { schema: { tags: ["hub"], security: [], response: { 200: HealthSchema } } },
+    async () => deps.health(),
+  );
 
   r.get(
     "/api/actions",
@@ -135,27 +156,42 @@ export async function buildApi(deps: ApiDeps, extra: ApiPlugin[] = []): Promise<
       schema: {
         tags: ["actions"],
         description: 'The action log, newest first: "why did my lights change?"',
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50), person: z.string().optional() }),
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(1000).default(50),
+          person: z.string().optional(),
+        }),
         response: { 200: z.array(ActionLogEntrySchema), ...errors },
       },
     },
-    async (req) => deps.recentActions(req.query.limit, req.query.person).map((e) => ({ ...e, summary: describeAction(e) })),
+    async (req) =>
+      deps
+        .recentActions(req.query.limit, req.query.person)
+        .map((e) => ({ ...e, summary: describeAction(e) })),
   );
 
-  r.get("/api/rules", { schema: { tags: ["rules"], response: { 200: z.array(RuleEntrySchema), ...errors } } }, async () => deps.rules.list());
+  r.get(
+    "/api/rules",
+    { schema: { tags: ["rules"], response: { 200: z.array(RuleEntrySchema), ...errors } } },
+    async () => deps.rules.list(),
+  );
 
-  r.get("/api/rules/:id", { schema: { tags: ["rules"], params: IdParams, response: { 200: RuleEntrySchema, ...errors } } }, async (req) => {
-    const entry = deps.rules.get(req.params.id);
-    if (!entry) throw new HubError("CALM_ERR_RULE_NOT_FOUND", `no rule "${req.params.id}"`);
-    return entry;
-  });
+  r.get(
+    "/api/rules/:id",
+    { schema: { tags: ["rules"], params: IdParams, response: { 200: RuleEntrySchema, ...errors } } },
+    async (req) => {
+      const entry = deps.rules.get(req.params.id);
+      if (!entry) throw new HubError("CALM_ERR_RULE_NOT_FOUND", `no rule "${req.params.id}"`);
+      return entry;
+    },
+  );
 
   r.put(
     "/api/rules/:id",
     {
       schema: {
         tags: ["rules"],
-        description: "Creates or replaces a rule. The body is validated with the config file's rule schema; an invalid rule changes nothing.",
+        description:
+          "Creates or replaces a rule. The body is validated with the config file's rule schema; an invalid rule changes nothing.",
         params: IdParams,
         querystring: z.object({ origin: z.enum(["api", "node-red"]).default("api") }),
         body: z.unknown(),
@@ -197,16 +233,36 @@ export async function buildApi(deps: ApiDeps, extra: ApiPlugin[] = []): Promise<
     },
   );
 
-  r.get("/api/people", { schema: { tags: ["people"], response: { 200: z.array(PersonSchema), ...errors } } }, async () => deps.people());
+  r.get(
+    "/api/people",
+    { schema: { tags: ["people"], response: { 200: z.array(PersonSchema), ...errors } } },
+    async () => deps.people(),
+  );
 
-  r.get("/api/people/:id/export", { schema: { tags: ["people"], params: IdParams, response: { 200: z.record(z.string(), z.unknown()), ...errors } } }, async (req) => {
-    deps.logger.info({ component: "api", person: req.params.id }, "personal data exported");
-    return deps.exportPerson(req.params.id);
-  });
+  r.get(
+    "/api/people/:id/export",
+    {
+      schema: {
+        tags: ["people"],
+        params: IdParams,
+        response: { 200: z.record(z.string(), z.unknown()), ...errors },
+      },
+    },
+    async (req) => {
+      deps.logger.info({ component: "api", person: req.params.id }, "personal data exported");
+      return deps.exportPerson(req.params.id);
+    },
+  );
 
   r.delete(
     "/api/people/:id/data",
-    { schema: { tags: ["people"], params: IdParams, response: { 200: z.object({ deleted: z.record(z.string(), z.number()) }), ...errors } } },
+    {
+      schema: {
+        tags: ["people"],
+        params: IdParams,
+        response: { 200: z.object({ deleted: z.record(z.string(), z.number()) }), ...errors },
+      },
+    },
     async (req) => {
       const deleted = deps.deletePerson(req.params.id);
       deps.logger.info({ component: "api", person: req.params.id, deleted }, "personal data deleted");

@@ -8,7 +8,9 @@ export const ErrorBodySchema = z.object({
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 
-export const LinkStateSchema = z.string().describe("online, offline, connecting, auth_failed, disabled or stopped");
+export const LinkStateSchema = z
+  .string()
+  .describe("online, offline, connecting, auth_failed, disabled or stopped");
 
 export const HealthSchema = z.object({
   status: z.enum(["ok", "degraded"]),
@@ -24,8 +26,18 @@ export const ActionLogEntrySchema = z.object({
   at: z.number(),
   rule_id: z.string(),
   person: z.string(),
-  trigger: z.object({ score: z.number(), level: z.string(), at: z.number(), reading_id: z.string().optional() }),
-  call: z.object({ domain: z.string(), service: z.string(), target: z.unknown().optional(), data: z.unknown().optional() }),
+  trigger: z.object({
+    score: z.number(),
+    level: z.string(),
+    at: z.number(),
+    reading_id: z.string().optional(),
+  }),
+  call: z.object({
+    domain: z.string(),
+    service: z.string(),
+    target: z.unknown().optional(),
+    data: z.unknown().optional(),
+  }),
   result: z.string(),
   detail: z.string(),
   latency_ms: z.number().nullable(),

@@ -8,7 +8,10 @@ export const TOKEN_FILE = "api-token";
  * The API token: the configured one, else the one generated on an earlier start, else a new one written with
  * mode 0600. `generated` tells the caller to print it, once.
  */
-export function resolveApiToken(configured: string | undefined, dataDir: string): { token: string; generated: boolean; file: string } {
+export function resolveApiToken(
+  configured: string | undefined,
+  dataDir: string,
+): { token: string; generated: boolean; file: string } {
   const file = join(dataDir, TOKEN_FILE);
   if (configured) return { token: configured, generated: false, file };
   if (existsSync(file)) {

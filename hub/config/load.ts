@@ -27,13 +27,17 @@ export function zodIssues(error: z.ZodError, prefix: PropertyKey[] = []): Issue[
 
 export function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return "(root)";
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i === 0 ? "" : "."}${String(p)}`)).join("");
+  return path
+    .map((p, i) => (typeof p === "number" ? `[${p}]` : `${i === 0 ? "" : "."}${String(p)}`))
+    .join("");
 }
 
 /** Applies CALM_* variables on top of the parsed file (before validation, so they are validated too). */
 export function applyEnv(raw: unknown, env: NodeJS.ProcessEnv): Record<string, unknown> {
   const root: Record<string, unknown> =
-    raw !== null && typeof raw === "object" && !Array.isArray(raw) ? structuredClone(raw as Record<string, unknown>) : {};
+    raw !== null && typeof raw === "object" && !Array.isArray(raw)
+      ? structuredClone(raw as Record<string, unknown>)
+      : {};
   for (const [name, path] of Object.entries(ENV_OVERRIDES)) {
     const value = env[name];
     if (value === undefined || value === "") continue;
@@ -56,7 +60,10 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv = {}, source = 
     throw new ValidationError(
       "CALM_ERR_CONFIG_INVALID",
       `${source} is not valid YAML`,
-      doc.errors.map((e) => ({ path: `line ${e.linePos?.[0]?.line ?? "?"}`, message: e.message.split("\n")[0] ?? e.message })),
+      doc.errors.map((e) => ({
+        path: `line ${e.linePos?.[0]?.line ?? "?"}`,
+        message: e.message.split("\n")[0] ?? e.message,
+      })),
     );
   }
   const raw: unknown = doc.toJS() ?? {};
@@ -67,7 +74,11 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv = {}, source = 
   }
   const result = ConfigSchema.safeParse(applyEnv(raw, env));
   if (!result.success) {
-    throw new ValidationError("CALM_ERR_CONFIG_INVALID", `${source} has ${result.error.issues.length} problem(s)`, zodIssues(result.error));
+    throw new ValidationError(
+      "CALM_ERR_CONFIG_INVALID",
+      `${source} has ${result.error.issues.length} problem(s)`,
+      zodIssues(result.error),
+    );
   }
   return result.data;
 }
@@ -78,7 +89,10 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
     text = await readFile(file, "utf8");
   } catch (err) {
     throw new ValidationError("CALM_ERR_CONFIG_READ", `cannot read ${file}`, [
-      { path: file, message: (err as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : String(err) },
+      {
+        path: file,
+        message: (err as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : String(err),
+      },
     ]);
   }
   return parseConfig(text, env, file);

@@ -1,5 +1,5 @@
 import { ERR_CANNOT_CONNECT, ERR_CONNECTION_LOST, ERR_INVALID_AUTH } from "home-assistant-js-websocket";
-import { type HubErrorCode, HubError } from "../core/index.js";
+import { HubError, type HubErrorCode } from "../core/index.js";
 
 /** Home Assistant refused or could not take a call; `haCode` is HA's own error code when it sent one. */
 export class HaError extends HubError {
@@ -10,18 +10,28 @@ export class HaError extends HubError {
   }
   /** Whether trying again after a reconnect can help (the call never reached a working Home Assistant). */
   get transient(): boolean {
-    return this.code === "CALM_ERR_HA_CONNECTION_LOST" || this.code === "CALM_ERR_HA_CANNOT_CONNECT" || this.code === "CALM_ERR_HA_TIMEOUT";
+    return (
+      this.code === "CALM_ERR_HA_CONNECTION_LOST" ||
+      this.code === "CALM_ERR_HA_CANNOT_CONNECT" ||
+      this.code === "CALM_ERR_HA_TIMEOUT"
+    );
   }
 }
 
 function fromNumber(code: number, cause: unknown): HaError {
   switch (code) {
     case ERR_INVALID_AUTH:
-      return new HaError("CALM_ERR_HA_INVALID_AUTH", "Home Assistant rejected the access token", undefined, { cause });
+      return new HaError("CALM_ERR_HA_INVALID_AUTH", "Home Assistant rejected the access token", undefined, {
+        cause,
+      });
     case ERR_CANNOT_CONNECT:
-      return new HaError("CALM_ERR_HA_CANNOT_CONNECT", "cannot connect to Home Assistant", undefined, { cause });
+      return new HaError("CALM_ERR_HA_CANNOT_CONNECT", "cannot connect to Home Assistant", undefined, {
+        cause,
+      });
     case ERR_CONNECTION_LOST:
-      return new HaError("CALM_ERR_HA_CONNECTION_LOST", "connection to Home Assistant lost", undefined, { cause });
+      return new HaError("CALM_ERR_HA_CONNECTION_LOST", "connection to Home Assistant lost", undefined, {
+        cause,
+      });
     default:
       return new HaError("CALM_ERR_HA_SERVICE", `Home Assistant client error ${code}`, undefined, { cause });
   }
@@ -37,7 +47,10 @@ export function toHaError(err: unknown): HaError {
   if (typeof err === "number") return fromNumber(err, err);
   if (err !== null && typeof err === "object") {
     const obj = err as Record<string, unknown>;
-    const inner = obj.type === "result" && typeof obj.error === "object" && obj.error !== null ? (obj.error as Record<string, unknown>) : obj;
+    const inner =
+      obj.type === "result" && typeof obj.error === "object" && obj.error !== null
+        ? (obj.error as Record<string, unknown>)
+        : obj;
     if (typeof inner.code === "number") return fromNumber(inner.code, err);
     if (typeof inner.code === "string") {
       const message = typeof inner.message === "string" ? inner.message : inner.code;

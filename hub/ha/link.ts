@@ -101,7 +101,10 @@ export class HaLink {
 
   start(): void {
     if (!this.opts.token) {
-      this.opts.logger.warn({ component: "ha" }, "no Home Assistant token configured (CALM_HA_TOKEN): actions are logged, not executed");
+      this.opts.logger.warn(
+        { component: "ha" },
+        "no Home Assistant token configured (CALM_HA_TOKEN): actions are logged, not executed",
+      );
       return;
     }
     this.stopped = false;
@@ -132,7 +135,13 @@ export class HaLink {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new HaError("CALM_ERR_HA_TIMEOUT", `no answer from Home Assistant within ${this.opts.callTimeoutMs} ms`)),
+        () =>
+          reject(
+            new HaError(
+              "CALM_ERR_HA_TIMEOUT",
+              `no answer from Home Assistant within ${this.opts.callTimeoutMs} ms`,
+            ),
+          ),
         this.opts.callTimeoutMs,
       );
     });
@@ -150,7 +159,8 @@ export class HaLink {
 
   async fireEvent(eventType: string, eventData: Record<string, unknown>): Promise<void> {
     const conn = this.conn;
-    if (!conn || this.linkState !== "online") throw new HaError("CALM_ERR_HA_CONNECTION_LOST", `Home Assistant is ${this.linkState}`);
+    if (!conn || this.linkState !== "online")
+      throw new HaError("CALM_ERR_HA_CONNECTION_LOST", `Home Assistant is ${this.linkState}`);
     try {
       await conn.sendMessagePromise({ type: "fire_event", event_type: eventType, event_data: eventData });
     } catch (err) {
@@ -161,7 +171,8 @@ export class HaLink {
   /** Sends any WebSocket command (registries, conversation) and returns its result. */
   async command<T>(message: { type: string } & Record<string, unknown>): Promise<T> {
     const conn = this.conn;
-    if (!conn || this.linkState !== "online") throw new HaError("CALM_ERR_HA_CONNECTION_LOST", `Home Assistant is ${this.linkState}`);
+    if (!conn || this.linkState !== "online")
+      throw new HaError("CALM_ERR_HA_CONNECTION_LOST", `Home Assistant is ${this.linkState}`);
     try {
       return await conn.sendMessagePromise<T>(message);
     } catch (err) {
@@ -175,7 +186,8 @@ export class HaLink {
     this.lastError = detail;
     const log = this.opts.logger;
     if (state === "online") log.info({ component: "ha", state }, "Home Assistant connected");
-    else if (state === "auth_failed") log.error({ component: "ha", state }, `Home Assistant rejected the token: ${detail}`);
+    else if (state === "auth_failed")
+      log.error({ component: "ha", state }, `Home Assistant rejected the token: ${detail}`);
     else log.warn({ component: "ha", state }, `Home Assistant ${state}: ${detail}`);
     for (const h of this.stateHandlers) h(state, detail);
   }
@@ -196,7 +208,9 @@ export class HaLink {
         const err = toHaError(raw);
         const authFailed = err.code === "CALM_ERR_HA_INVALID_AUTH";
         this.setState(authFailed ? "auth_failed" : "offline", err.message);
-        const delay = authFailed ? (this.opts.authRetryMs ?? 300_000) : Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempt, 5));
+        const delay = authFailed
+          ? (this.opts.authRetryMs ?? 300_000)
+          : Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempt, 5));
         attempt++;
         await this.sleep(delay);
       }
@@ -235,7 +249,10 @@ export class HaLink {
     try {
       this.config = await getConfig(conn);
     } catch (err) {
-      this.opts.logger.warn({ component: "ha", err: toHaError(err).message }, "could not read Home Assistant's config");
+      this.opts.logger.warn(
+        { component: "ha", err: toHaError(err).message },
+        "could not read Home Assistant's config",
+      );
     }
   }
 
@@ -247,7 +264,10 @@ export class HaLink {
       }, eventType);
       this.unsubEvents.set(eventType, unsub);
     } catch (err) {
-      this.opts.logger.error({ component: "ha", event_type: eventType, err: toHaError(err).message }, "cannot subscribe to Home Assistant events (the token must belong to an admin)");
+      this.opts.logger.error(
+        { component: "ha", event_type: eventType, err: toHaError(err).message },
+        "cannot subscribe to Home Assistant events (the token must belong to an admin)",
+      );
     }
   }
 

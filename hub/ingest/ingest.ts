@@ -63,7 +63,8 @@ export class Ingest {
     const route = this.opts.routes.find((r) => topicMatches(r.filter, topic));
     if (!route) return this.reject("unknown_topic", topic, "no route for topic");
     const person = route.person ?? topic.split("/")[1] ?? "";
-    if (!PERSON_ID_PATTERN.test(person)) return this.reject("unknown_topic", topic, "person id must be lowercase letters, digits, - or _");
+    if (!PERSON_ID_PATTERN.test(person))
+      return this.reject("unknown_topic", topic, "person id must be lowercase letters, digits, - or _");
     if (route.person === undefined && !this.opts.acceptUnknownPeople && !this.opts.knownPeople.has(person)) {
       return this.reject("unknown_topic", topic, `person "${person}" is not configured`);
     }
@@ -143,7 +144,10 @@ export class Ingest {
     const now = this.opts.clock.now();
     if (this.pendingLog.size === 0 || (!force && now - this.lastLogAt < this.opts.logIntervalMs)) return;
     const summary = [...this.pendingLog].map(([k, n]) => `${n}× ${k}`).join("; ");
-    this.opts.logger.warn({ component: "ingest", rejected: Object.fromEntries(this.pendingLog) }, `rejected payloads: ${summary}`);
+    this.opts.logger.warn(
+      { component: "ingest", rejected: Object.fromEntries(this.pendingLog) },
+      `rejected payloads: ${summary}`,
+    );
     this.pendingLog = new Map();
     this.lastLogAt = now;
   }

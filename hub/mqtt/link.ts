@@ -102,7 +102,11 @@ export class MqttLink {
       const timeout = setTimeout(() => {
         cleanup();
         client.end(true);
-        reject(new Error(`cannot reach the MQTT broker at ${redactUrl(o.url)} within ${(o.connectTimeoutMs ?? 15_000) / 1000} s`));
+        reject(
+          new Error(
+            `cannot reach the MQTT broker at ${redactUrl(o.url)} within ${(o.connectTimeoutMs ?? 15_000) / 1000} s`,
+          ),
+        );
       }, o.connectTimeoutMs ?? 15_000);
       const onConnect = (): void => {
         cleanup();
@@ -127,7 +131,9 @@ export class MqttLink {
     this.setState("stopped");
     if (client.connected) {
       await new Promise<void>((resolve) => {
-        client.publish(statusTopic(this.opts.baseTopic), "offline", { qos: 1, retain: true }, () => resolve());
+        client.publish(statusTopic(this.opts.baseTopic), "offline", { qos: 1, retain: true }, () =>
+          resolve(),
+        );
         setTimeout(resolve, 2_000).unref();
       });
     }
@@ -138,7 +144,8 @@ export class MqttLink {
   private setState(state: MqttLinkState): void {
     if (state === this.linkState) return;
     this.linkState = state;
-    if (state === "offline") this.opts.logger.warn({ component: "mqtt" }, "MQTT connection lost, reconnecting");
+    if (state === "offline")
+      this.opts.logger.warn({ component: "mqtt" }, "MQTT connection lost, reconnecting");
     for (const h of this.stateHandlers) h(state);
   }
 }

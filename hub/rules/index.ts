@@ -1,17 +1,4 @@
 export {
-  type Condition,
-  ConditionSchema,
-  type Rule,
-  type RuleAction,
-  RuleActionSchema,
-  RULE_ID_PATTERN,
-  type RuleInput,
-  RuleSchema,
-  type Trigger,
-  TriggerSchema,
-  WEEKDAYS,
-} from "./schema.js";
-export {
   conditionHolds,
   type Decision,
   type DecisionOutcome,
@@ -24,4 +11,23 @@ export {
   substitutePerson,
   triggerMatches,
 } from "./engine.js";
-export { parseRule, type RuleEntry, type RuleOrigin, RuleRegistry, type RulePersistence } from "./registry.js";
+export {
+  parseRule,
+  type RuleEntry,
+  type RuleOrigin,
+  type RulePersistence,
+  RuleRegistry,
+} from "./registry.js";
+export {
+  type Condition,
+  ConditionSchema,
+  RULE_ID_PATTERN,
+  type Rule,
+  type RuleAction,
+  RuleActionSchema,
+  type RuleInput,
+  RuleSchema,
+  type Trigger,
+  TriggerSchema,
+  WEEKDAYS,
+} from "./schema.js";

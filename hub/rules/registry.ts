@@ -16,9 +16,16 @@ export interface RulePersistence {
   deleteRule(id: string): boolean;
 }
 
-function issuesOf(error: { issues: { path: PropertyKey[]; message: string }[] }): { path: string; message: string }[] {
+function issuesOf(error: {
+  issues: { path: PropertyKey[]; message: string }[];
+}): { path: string; message: string }[] {
   return error.issues.map((i) => ({
-    path: i.path.length ? i.path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replaceAll(".[", "[") : "(root)",
+    path: i.path.length
+      ? i.path
+          .map((p) => (typeof p === "number" ? `[${p}]` : String(p)))
+          .join(".")
+          .replaceAll(".[", "[")
+      : "(root)",
     message: i.message,
   }));
 }
@@ -28,7 +35,11 @@ export function parseRule(body: unknown): Rule {
   const result = RuleSchema.safeParse(body);
   if (!result.success) {
     const issues = issuesOf(result.error);
-    throw new ValidationError("CALM_ERR_RULE_INVALID", `invalid rule: ${issues[0]?.path}: ${issues[0]?.message}`, issues);
+    throw new ValidationError(
+      "CALM_ERR_RULE_INVALID",
+      `invalid rule: ${issues[0]?.path}: ${issues[0]?.message}`,
+      issues,
+    );
   }
   return result.data;
 }
@@ -58,7 +69,11 @@ export class RuleRegistry {
         skipped.push(row.id);
         continue;
       }
-      this.persisted.set(row.id, { rule: result.data, origin: row.origin as RuleOrigin, updated_at: row.updated_at });
+      this.persisted.set(row.id, {
+        rule: result.data,
+        origin: row.origin as RuleOrigin,
+        updated_at: row.updated_at,
+      });
     }
     this.changed();
     return skipped;
@@ -91,7 +106,8 @@ export class RuleRegistry {
   }
 
   put(id: string, body: unknown, origin: RuleOrigin, now: number): RuleEntry {
-    const candidate = body !== null && typeof body === "object" && !Array.isArray(body) ? { ...(body as object), id } : body;
+    const candidate =
+      body !== null && typeof body === "object" && !Array.isArray(body) ? { ...(body as object), id } : body;
     const rule = parseRule(candidate);
     const entry: RuleEntry = { rule, origin, updated_at: now };
     this.persistence.putRule({ id, origin, body: rule, updated_at: now });
@@ -103,7 +119,10 @@ export class RuleRegistry {
   delete(id: string): void {
     if (!this.persisted.has(id)) {
       if (this.fromConfig.has(id)) {
-        throw new HubError("CALM_ERR_RULE_INVALID", `rule "${id}" comes from the config file; remove it there`);
+        throw new HubError(
+          "CALM_ERR_RULE_INVALID",
+          `rule "${id}" comes from the config file; remove it there`,
+        );
       }
       throw new HubError("CALM_ERR_RULE_NOT_FOUND", `no rule "${id}"`);
     }

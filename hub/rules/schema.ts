@@ -9,7 +9,11 @@ export const WeekdaySchema = z.enum(WEEKDAYS);
 export const StressTriggerSchema = z
   .strictObject({
     type: z.literal("stress"),
-    above: z.number().min(0).max(100).describe("Fires when a person's stress score reaches this value from below."),
+    above: z
+      .number()
+      .min(0)
+      .max(100)
+      .describe("Fires when a person's stress score reaches this value from below."),
   })
   .describe("The stress score crossing a threshold upwards.");
 

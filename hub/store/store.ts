@@ -66,7 +66,9 @@ export class Store {
       CREATE TABLE IF NOT EXISTS kv (scope TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, updated_at INTEGER NOT NULL,
         PRIMARY KEY (scope, key));
     `);
-    db.prepare("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+    db.prepare("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)").run(
+      String(SCHEMA_VERSION),
+    );
     this.db = db;
   }
 
@@ -88,7 +90,14 @@ export class Store {
       .prepare(
         "INSERT OR IGNORE INTO action_log(key, at, rule_id, person, trigger_json, call_json, result, detail, latency_ms) VALUES (?, ?, ?, ?, ?, ?, 'pending', '', NULL)",
       )
-      .run(entry.key, entry.at, entry.rule_id, entry.person, JSON.stringify(entry.trigger), JSON.stringify(entry.call));
+      .run(
+        entry.key,
+        entry.at,
+        entry.rule_id,
+        entry.person,
+        JSON.stringify(entry.trigger),
+        JSON.stringify(entry.call),
+      );
     return Number(res.changes) === 1;
   }
 
@@ -110,7 +119,10 @@ export class Store {
   }
 
   private queryActions(tail: string, params: SQLInputValue[]): ActionLogEntry[] {
-    const rows = this.conn.prepare(`SELECT * FROM action_log ${tail}`).all(...params) as Record<string, SQLInputValue>[];
+    const rows = this.conn.prepare(`SELECT * FROM action_log ${tail}`).all(...params) as Record<
+      string,
+      SQLInputValue
+    >[];
     return rows.map((r) => ({
       key: String(r.key),
       at: Number(r.at),
@@ -127,15 +139,17 @@ export class Store {
   // --- cooldowns ----------------------------------------------------------------------------------
 
   lastFired(ruleId: string, person: string): number | undefined {
-    const row = this.conn.prepare("SELECT fired_at FROM cooldowns WHERE rule_id = ? AND person = ?").get(ruleId, person) as
-      | { fired_at: number }
-      | undefined;
+    const row = this.conn
+      .prepare("SELECT fired_at FROM cooldowns WHERE rule_id = ? AND person = ?")
+      .get(ruleId, person) as { fired_at: number } | undefined;
     return row?.fired_at;
   }
 
   recordFired(ruleId: string, person: string, at: number): void {
     this.conn
-      .prepare("INSERT INTO cooldowns(rule_id, person, fired_at) VALUES (?, ?, ?) ON CONFLICT(rule_id, person) DO UPDATE SET fired_at = excluded.fired_at")
+      .prepare(
+        "INSERT INTO cooldowns(rule_id, person, fired_at) VALUES (?, ?, ?) ON CONFLICT(rule_id, person) DO UPDATE SET fired_at = excluded.fired_at",
+      )
       .run(ruleId, person, at);
   }
 
@@ -143,10 +157,13 @@ export class Store {
 
   addSamples(samples: readonly Sample[]): void {
     if (samples.length === 0) return;
-    const stmt = this.conn.prepare("INSERT INTO samples(person, measured_at, received_at, source, body) VALUES (?, ?, ?, ?, ?)");
+    const stmt = this.conn.prepare(
+      "INSERT INTO samples(person, measured_at, received_at, source, body) VALUES (?, ?, ?, ?, ?)",
+    );
     this.conn.exec("BEGIN");
     try {
-      for (const s of samples) stmt.run(s.person, Math.round(s.measured_at), Math.round(s.received_at), s.source, JSON.stringify(s));
+      for (const s of samples)
+        stmt.run(s.person, Math.round(s.measured_at), Math.round(s.received_at), s.source, JSON.stringify(s));
       this.conn.exec("COMMIT");
     } catch (err) {
       this.conn.exec("ROLLBACK");
@@ -167,14 +184,26 @@ export class Store {
   }
 
   pruneActions(before: number): number {
-    return Number(this.conn.prepare("DELETE FROM action_log WHERE at < ? AND result != 'pending'").run(before).changes);
+    return Number(
+      this.conn.prepare("DELETE FROM action_log WHERE at < ? AND result != 'pending'").run(before).changes,
+    );
   }
 
   // --- rules --------------------------------------------------------------------------------------
 
   listRules(): StoredRule[] {
-    const rows = this.conn.prepare("SELECT * FROM rules ORDER BY id").all() as { id: string; origin: string; body: string; updated_at: number }[];
-    return rows.map((r) => ({ id: r.id, origin: r.origin, body: JSON.parse(r.body) as unknown, updated_at: r.updated_at }));
+    const rows = this.conn.prepare("SELECT * FROM rules ORDER BY id").all() as {
+      id: string;
+      origin: string;
+      body: string;
+      updated_at: number;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      origin: r.origin,
+      body: JSON.parse(r.body) as unknown,
+      updated_at: r.updated_at,
+    }));
   }
 
   putRule(rule: StoredRule): void {
@@ -192,13 +221,17 @@ export class Store {
   // --- small documents (baselines, episodes, settings) --------------------------------------------
 
   getDoc<T>(scope: string, key: string): T | undefined {
-    const row = this.conn.prepare("SELECT value FROM kv WHERE scope = ? AND key = ?").get(scope, key) as { value: string } | undefined;
+    const row = this.conn.prepare("SELECT value FROM kv WHERE scope = ? AND key = ?").get(scope, key) as
+      | { value: string }
+      | undefined;
     return row ? (JSON.parse(row.value) as T) : undefined;
   }
 
   putDoc(scope: string, key: string, value: unknown, at: number): void {
     this.conn
-      .prepare("INSERT INTO kv(scope, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(scope, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")
+      .prepare(
+        "INSERT INTO kv(scope, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(scope, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+      )
       .run(scope, key, JSON.stringify(value), at);
   }
 
@@ -207,18 +240,25 @@ export class Store {
   }
 
   listDocs<T>(scope: string): { key: string; value: T }[] {
-    const rows = this.conn.prepare("SELECT key, value FROM kv WHERE scope = ? ORDER BY key").all(scope) as { key: string; value: string }[];
+    const rows = this.conn.prepare("SELECT key, value FROM kv WHERE scope = ? ORDER BY key").all(scope) as {
+      key: string;
+      value: string;
+    }[];
     return rows.map((r) => ({ key: r.key, value: JSON.parse(r.value) as T }));
   }
 
   // --- per-person export and delete ---------------------------------------------------------------
 
   exportPerson(person: string): Record<string, unknown> {
-    const docs = (this.conn.prepare("SELECT scope, key, value FROM kv WHERE key = ? OR key LIKE ?").all(person, `${person}:%`) as {
-      scope: string;
-      key: string;
-      value: string;
-    }[]).map((d) => ({ scope: d.scope, key: d.key, value: JSON.parse(d.value) as unknown }));
+    const docs = (
+      this.conn
+        .prepare("SELECT scope, key, value FROM kv WHERE key = ? OR key LIKE ?")
+        .all(person, `${person}:%`) as {
+        scope: string;
+        key: string;
+        value: string;
+      }[]
+    ).map((d) => ({ scope: d.scope, key: d.key, value: JSON.parse(d.value) as unknown }));
     return {
       person,
       samples: this.samples(person, 0, Number.MAX_SAFE_INTEGER),
@@ -233,9 +273,15 @@ export class Store {
     this.conn.exec("BEGIN");
     try {
       counts.samples = Number(this.conn.prepare("DELETE FROM samples WHERE person = ?").run(person).changes);
-      counts.actions = Number(this.conn.prepare("DELETE FROM action_log WHERE person = ?").run(person).changes);
-      counts.cooldowns = Number(this.conn.prepare("DELETE FROM cooldowns WHERE person = ?").run(person).changes);
-      counts.documents = Number(this.conn.prepare("DELETE FROM kv WHERE key = ? OR key LIKE ?").run(person, `${person}:%`).changes);
+      counts.actions = Number(
+        this.conn.prepare("DELETE FROM action_log WHERE person = ?").run(person).changes,
+      );
+      counts.cooldowns = Number(
+        this.conn.prepare("DELETE FROM cooldowns WHERE person = ?").run(person).changes,
+      );
+      counts.documents = Number(
+        this.conn.prepare("DELETE FROM kv WHERE key = ? OR key LIKE ?").run(person, `${person}:%`).changes,
+      );
       this.conn.exec("COMMIT");
     } catch (err) {
       this.conn.exec("ROLLBACK");

@@ -48,7 +48,12 @@ async function hub(opts: { base?: string; dataDir?: string; clock?: SkewClock } 
 }
 
 const sceneCalls = (person: string) =>
-  sim.calls.filter((c) => c.domain === "scene" && c.service === "turn_on" && JSON.stringify(c.target).includes(`scene.calm_${person}`));
+  sim.calls.filter(
+    (c) =>
+      c.domain === "scene" &&
+      c.service === "turn_on" &&
+      JSON.stringify(c.target).includes(`scene.calm_${person}`),
+  );
 
 describe(`foundation, end to end (${process.env.MQTT_TEST_URL ? "external broker" : "aedes"})`, () => {
   it("turns a reading of 90 into exactly one scene.turn_on for that person", async () => {
@@ -58,8 +63,14 @@ describe(`foundation, end to end (${process.env.MQTT_TEST_URL ? "external broker
     await sleep(300);
     expect(sceneCalls("alice")).toHaveLength(1);
     expect(sim.calls.filter((c) => c.domain === "scene")).toHaveLength(1);
-    const log = await waitFor(() => h.store.recentActions(5).find((e) => e.result === "ok"), { what: "action log" });
-    expect(log).toMatchObject({ rule_id: "stress-scene", person: "alice", call: { domain: "scene", service: "turn_on" } });
+    const log = await waitFor(() => h.store.recentActions(5).find((e) => e.result === "ok"), {
+      what: "action log",
+    });
+    expect(log).toMatchObject({
+      rule_id: "stress-scene",
+      person: "alice",
+      call: { domain: "scene", service: "turn_on" },
+    });
     expect(log.trigger.score).toBe(90);
     expect(log.latency_ms).toBeGreaterThanOrEqual(0);
   });
@@ -89,7 +100,9 @@ describe(`foundation, end to end (${process.env.MQTT_TEST_URL ? "external broker
     await publishReading(wearable, base, "carol", "{not json");
     await publishReading(wearable, base, "carol", { stress: "high" });
     await publishReading(wearable, base, "carol", { stress: 91 });
-    await waitFor(() => sceneCalls("carol").length === 1, { what: "call from the reading after the bad ones" });
+    await waitFor(() => sceneCalls("carol").length === 1, {
+      what: "call from the reading after the bad ones",
+    });
     expect(h.ingest.counters.accepted).toBe(2);
     expect(h.ingest.counters.rejected).toMatchObject({ malformed_json: 1, invalid_payload: 1 });
     expect(h.mqtt.state).toBe("online");
@@ -114,7 +127,10 @@ describe(`foundation, end to end (${process.env.MQTT_TEST_URL ? "external broker
     const h = await hub();
     const base = h.config.mqtt.base_topic;
     sim.dropConnections();
-    await waitFor(() => h.health().status === "degraded" || h.ha.state !== "online", { what: "degraded", timeoutMs: 3_000 }).catch(() => undefined);
+    await waitFor(() => h.health().status === "degraded" || h.ha.state !== "online", {
+      what: "degraded",
+      timeoutMs: 3_000,
+    }).catch(() => undefined);
     await waitFor(() => h.ha.state === "online", { what: "reconnect", timeoutMs: 10_000 });
     await publishReading(wearable, base, "erin", { stress: 90 });
     await waitFor(() => sceneCalls("erin").length === 1, { what: "call after reconnect" });
@@ -127,7 +143,9 @@ describe(`foundation, end to end (${process.env.MQTT_TEST_URL ? "external broker
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: "ok", mqtt: "online", home_assistant: "online" });
     expect((await fetch(`${h.apiUrl}/api/actions`)).status).toBe(401);
-    expect((await fetch(`${h.apiUrl}/api/actions`, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+    expect(
+      (await fetch(`${h.apiUrl}/api/actions`, { headers: { authorization: "Bearer wrong" } })).status,
+    ).toBe(401);
     const ok = await fetch(`${h.apiUrl}/api/actions`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
     expect(ok.status).toBe(200);
     expect(Array.isArray(await ok.json())).toBe(true);

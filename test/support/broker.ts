@@ -23,6 +23,7 @@ export async function startTestBroker(): Promise<TestBroker> {
 
 /** Under CI=true a missing peer is a failure, never a silent skip. */
 export function requirePeerInCi(available: boolean, what: string): boolean {
-  if (!available && process.env.CI === "true") throw new Error(`${what} is required under CI=true but is not available`);
+  if (!available && process.env.CI === "true")
+    throw new Error(`${what} is required under CI=true but is not available`);
   return available;
 }

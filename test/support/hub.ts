@@ -54,11 +54,19 @@ export async function startTestHub(o: TestHubOptions): Promise<Hub> {
 }
 
 /** A wearable bridge: an MQTT client that publishes readings at QoS 1. */
-export async function connectWearable(url: string, clientId = `wearable-${Math.random().toString(36).slice(2, 8)}`): Promise<MqttClient> {
+export async function connectWearable(
+  url: string,
+  clientId = `wearable-${Math.random().toString(36).slice(2, 8)}`,
+): Promise<MqttClient> {
   return mqtt.connectAsync(url, { clientId, clean: true, reconnectPeriod: 200 });
 }
 
-export async function publishReading(client: MqttClient, base: string, person: string, reading: Record<string, unknown> | string): Promise<void> {
+export async function publishReading(
+  client: MqttClient,
+  base: string,
+  person: string,
+  reading: Record<string, unknown> | string,
+): Promise<void> {
   const body = typeof reading === "string" ? reading : JSON.stringify({ ts: Date.now(), ...reading });
   await client.publishAsync(`${base}/${person}/wearable`, body, { qos: 1 });
 }

@@ -1,6 +1,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { applyEnv, CONFIG_SCHEMA_FILE, configJsonSchema, loadConfig, parseConfig } from "../../hub/config/index.js";
+import {
+  applyEnv,
+  CONFIG_SCHEMA_FILE,
+  configJsonSchema,
+  loadConfig,
+  parseConfig,
+} from "../../hub/config/index.js";
 import { ValidationError } from "../../hub/core/index.js";
 
 function issuesOf(fn: () => unknown): string[] {
@@ -70,7 +76,9 @@ rules:
 
   it("refuses two rules with the same id", () => {
     const rule = "{ id: twin, trigger: { type: stress, above: 70 }, actions: [{ action: scene.turn_on }] }";
-    expect(issuesOf(() => parseConfig(`rules: [${rule}, ${rule}]`))).toEqual(['rules[1].id: duplicate rule id "twin"']);
+    expect(issuesOf(() => parseConfig(`rules: [${rule}, ${rule}]`))).toEqual([
+      'rules[1].id: duplicate rule id "twin"',
+    ]);
   });
 
   it("says where broken YAML is", () => {
@@ -79,16 +87,24 @@ rules:
   });
 
   it("rejects an unknown time zone", () => {
-    expect(issuesOf(() => parseConfig("time_zone: Mars/Olympus"))).toEqual(['time_zone: unknown time zone "Mars/Olympus"']);
+    expect(issuesOf(() => parseConfig("time_zone: Mars/Olympus"))).toEqual([
+      'time_zone: unknown time zone "Mars/Olympus"',
+    ]);
   });
 
   it("reports a missing file clearly", async () => {
-    await expect(loadConfig("/nonexistent/calm.yaml", {})).rejects.toMatchObject({ issues: [{ message: "file not found" }] });
+    await expect(loadConfig("/nonexistent/calm.yaml", {})).rejects.toMatchObject({
+      issues: [{ message: "file not found" }],
+    });
   });
 
   it("ships example configs that validate as they are", async () => {
     const c = await loadConfig("config/examples/stress-scene.yaml", {});
-    expect(c.rules[0]).toMatchObject({ id: "stress-scene", trigger: { type: "stress", above: 70 }, cooldown_s: 60 });
+    expect(c.rules[0]).toMatchObject({
+      id: "stress-scene",
+      trigger: { type: "stress", above: 70 },
+      cooldown_s: 60,
+    });
   });
 
   it("keeps the generated JSON Schema in step with the zod schema (run `npm run schema`)", () => {

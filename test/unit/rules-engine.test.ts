@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { StressState } from "../../hub/core/index.js";
-import { evaluateRules, type Rule, RuleSchema, type RuleContext } from "../../hub/rules/index.js";
+import { evaluateRules, type Rule, type RuleContext, RuleSchema } from "../../hub/rules/index.js";
 
 const rule = (over: Partial<Record<string, unknown>> = {}): Rule =>
   RuleSchema.parse({
@@ -43,14 +43,24 @@ describe("rules engine", () => {
   });
 
   it("does not fire again while the score stays above the threshold", () => {
-    expect(evaluateRules([rule()], { person: "alice", state: state(95), previous: state(90) }, ctx())).toEqual([]);
+    expect(
+      evaluateRules([rule()], { person: "alice", state: state(95), previous: state(90) }, ctx()),
+    ).toEqual([]);
   });
 
   it("holds back within the cooldown, and says so", () => {
-    const [d] = evaluateRules([rule()], { person: "alice", state: state(90), previous: state(20) }, ctx({ lastFired: () => T0 - 30_000 }));
+    const [d] = evaluateRules(
+      [rule()],
+      { person: "alice", state: state(90), previous: state(20) },
+      ctx({ lastFired: () => T0 - 30_000 }),
+    );
     expect(d).toMatchObject({ outcome: "cooldown", actions: [] });
     expect(d?.detail).toBe("cooling down for 30 s more");
-    const [after] = evaluateRules([rule()], { person: "alice", state: state(90), previous: state(20) }, ctx({ lastFired: () => T0 - 61_000 }));
+    const [after] = evaluateRules(
+      [rule()],
+      { person: "alice", state: state(90), previous: state(20) },
+      ctx({ lastFired: () => T0 - 61_000 }),
+    );
     expect(after?.outcome).toBe("fired");
   });
 
@@ -59,7 +69,11 @@ describe("rules engine", () => {
     const evening = evaluateRules([night], { person: "alice", state: state(90) }, ctx());
     expect(evening[0]?.outcome).toBe("conditions");
     const lateNight = Date.UTC(2026, 10, 27, 23, 30); // 00:30 Berlin
-    const [d] = evaluateRules([night], { person: "alice", state: state(90, lateNight) }, ctx({ now: lateNight }));
+    const [d] = evaluateRules(
+      [night],
+      { person: "alice", state: state(90, lateNight) },
+      ctx({ now: lateNight }),
+    );
     expect(d?.outcome).toBe("fired");
   });
 
@@ -78,7 +92,11 @@ describe("rules engine", () => {
 
   it("fires level triggers on the change only", () => {
     const lvl = rule({ trigger: { type: "level", to: "high" } });
-    expect(evaluateRules([lvl], { person: "alice", state: state(80), previous: state(30) }, ctx())[0]?.outcome).toBe("fired");
-    expect(evaluateRules([lvl], { person: "alice", state: state(85), previous: state(80) }, ctx())).toEqual([]);
+    expect(
+      evaluateRules([lvl], { person: "alice", state: state(80), previous: state(30) }, ctx())[0]?.outcome,
+    ).toBe("fired");
+    expect(evaluateRules([lvl], { person: "alice", state: state(85), previous: state(80) }, ctx())).toEqual(
+      [],
+    );
   });
 });

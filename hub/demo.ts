@@ -1,0 +1,114 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { startEmbeddedBroker } from "../devices/broker/index.js";
+import { HaSimulator } from "../devices/ha-sim/index.js";
+import { DEMO_EPISODES, DEMO_TIME_SCALE, WearableSimulator } from "../devices/wearable-sim/index.js";
+import type { ActionOutcome } from "./actions/index.js";
+import { loadConfig } from "./config/index.js";
+import { createRootLogger } from "./core/index.js";
+import { Hub } from "./hub.js";
+import type { Decision } from "./rules/index.js";
+
+export interface DemoIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+export const DEMO_CONFIG = new URL("../config/examples/stress-scene.yaml", import.meta.url);
+const DEMO_PEOPLE = ["alice", "bob"];
+
+function clockTime(ms: number): string {
+  return new Date(ms).toTimeString().slice(0, 8);
+}
+
+/** One readable line per decision and per action result, for a person watching the terminal. */
+export function describeDecision(d: Decision, at: number): string {
+  const head = `${clockTime(at)}  ${d.person.padEnd(6)} rule ${d.rule_id}`;
+  if (d.outcome !== "fired") return `${head}: held back (${d.detail})`;
+  const calls = d.actions.map((a) => `${a.domain}.${a.service} ${JSON.stringify(a.target ?? {})}`).join(", ");
+  return `${head}: stress ${Math.round(d.actions[0]?.trigger.score ?? 0)} (${d.actions[0]?.trigger.level}) → ${calls}`;
+}
+
+export function describeOutcome(o: ActionOutcome, at: number): string {
+  const a = o.action;
+  const mark = o.result === "ok" ? "✓" : "✗";
+  const took = o.latency_ms === null ? "" : ` in ${o.latency_ms} ms`;
+  return `${clockTime(at)}  ${a.person.padEnd(6)} ${mark} ${a.domain}.${a.service}: ${o.result === "ok" ? "done" : o.detail}${took}`;
+}
+
+/**
+ * `calm-hub demo`: everything embedded (an MQTT broker, the Home Assistant simulator, two simulated
+ * wearables, SQLite in a temporary folder) so that a newcomer sees the hub act within half a minute.
+ */
+export async function runDemo(
+  argv: string[],
+  io: DemoIo,
+  waitForStop: (hub: Hub, cleanup: () => Promise<void>) => Promise<number>,
+): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { duration: { type: "string" }, "log-level": { type: "string" } },
+    allowPositionals: false,
+  });
+  const logger = createRootLogger({ level: values["log-level"] ?? io.env.CALM_LOG_LEVEL ?? "warn" });
+  const broker = await startEmbeddedBroker({ port: 0 });
+  const sim = await HaSimulator.start();
+  const dataDir = io.env.CALM_DATA_DIR ?? mkdtempSync(join(tmpdir(), "calm-hub-demo-"));
+  const config = await loadConfig(DEMO_CONFIG.pathname, {
+    ...io.env,
+    CALM_MQTT_URL: broker.url,
+    CALM_HA_URL: sim.url,
+    CALM_HA_TOKEN: sim.token,
+    CALM_DATA_DIR: dataDir,
+  });
+  const hub = new Hub({ config, logger });
+  hub.events.on("decision", (d) => io.stdout(`${describeDecision(d, hub.clock.now())}\n`));
+  hub.events.on("action", (o) => io.stdout(`${describeOutcome(o, hub.clock.now())}\n`));
+  await hub.start();
+
+  // Alice's stress rises about 10 s in; Bob's follows later, and both repeat, so the demo keeps moving.
+  const wearables = new WearableSimulator({
+    brokerUrl: broker.url,
+    intervalMs: 2_000,
+    seed: 7,
+    people: DEMO_PEOPLE.map((person, i) => ({
+      person,
+      timeScale: DEMO_TIME_SCALE,
+      episodes: DEMO_EPISODES.map((e) => ({ ...e, startMs: e.startMs + i * 450_000 })),
+      repeatEveryMs: 900_000,
+      vendorStress: true,
+    })),
+  });
+  await wearables.start();
+
+  io.stdout(
+    [
+      "",
+      "Calm Hub demo: everything runs in this process.",
+      `  MQTT broker (aedes)        ${broker.url}   (try: mosquitto_sub -p ${broker.port} -t 'calm/#' -v)`,
+      `  Home Assistant simulator   ${sim.url}`,
+      `  HTTP API                   ${hub.apiUrl}/api/health   (token: ${hub.apiToken})`,
+      `  Data folder                ${dataDir}`,
+      `  People                     ${DEMO_PEOPLE.join(", ")} — Alice's stress starts rising in about 10 s.`,
+      "Press Ctrl+C to stop.",
+      "",
+    ].join("\n"),
+  );
+
+  const cleanup = async (): Promise<void> => {
+    await wearables.stop();
+    await sim.stop();
+    await broker.stop();
+  };
+  if (values.duration) {
+    const seconds = Number(values.duration);
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    await hub.stop();
+    await cleanup();
+    return 0;
+  }
+  return waitForStop(hub, cleanup);
+}
