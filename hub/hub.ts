@@ -229,13 +229,11 @@ export class Hub {
 
   people(): { id: string; name: string; state: StressState | null }[] {
     const ids = new Set([...Object.keys(this.config.people), ...this.lastPublished.keys()]);
-    return [...ids]
-      .sort()
-      .map((id) => ({
-        id,
-        name: this.config.people[id]?.name ?? id,
-        state: this.detector.state(id) ?? null,
-      }));
+    return [...ids].sort().map((id) => ({
+      id,
+      name: this.config.people[id]?.name ?? id,
+      state: this.detector.state(id) ?? null,
+    }));
   }
 
   deletePerson(id: string): Record<string, number> {

@@ -129,12 +129,10 @@ export async function buildApi(deps: ApiDeps, extra: ApiPlugin[] = []): Promise<
       return reply.code(STATUS_BY_CODE[err.code] ?? 409).send({ code: err.code, message: err.message });
     const status = (err as { statusCode?: number }).statusCode;
     if (status && status < 500) {
-      return reply
-        .code(status)
-        .send({
-          code: (err as { code?: string }).code ?? "CALM_ERR_BAD_REQUEST",
-          message: (err as Error).message,
-        });
+      return reply.code(status).send({
+        code: (err as { code?: string }).code ?? "CALM_ERR_BAD_REQUEST",
+        message: (err as Error).message,
+      });
     }
     deps.logger.error({ component: "api", err: (err as Error).message }, "request failed");
     return reply.code(500).send({ code: "CALM_ERR_INTERNAL", message: "Internal Server Error" });
