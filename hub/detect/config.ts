@@ -18,7 +18,7 @@ export const SpreadFloorSchema = z.strictObject({
   hr: z.number().positive().default(4),
   rmssd: z.number().positive().default(6),
   sdnn: z.number().positive().default(8),
-  eda: z.number().positive().default(0.15),
+  eda: z.number().positive().default(0.03),
   resp: z.number().positive().default(1.5),
   skin_temp: z.number().positive().default(0.25),
 });
@@ -44,6 +44,10 @@ export const WeightsSchema = z.strictObject({
   vendor: z.number().min(0).default(1),
 });
 
+/**
+ * The detector's settings. The defaults were chosen on stress-predict S02-S20 only (see
+ * `calm-hub evaluate`); S21-S35 were kept for a single held-out run.
+ */
 export const DetectorConfigSchema = z.strictObject({
   artefacts: ArtefactConfigSchema.default(ArtefactConfigSchema.parse({})),
   baseline: BaselineConfigSchema.default(BaselineConfigSchema.parse({})),
@@ -59,9 +63,9 @@ export const DetectorConfigSchema = z.strictObject({
   high_enter: z.number().min(0).max(100).default(60),
   high_exit: z.number().min(0).max(100).default(45),
   /** A rise must hold this long before the level goes up (one spike is not an episode). */
-  min_duration_s: z.number().min(0).default(30),
+  min_duration_s: z.number().min(0).default(45),
   /** A fall must hold this long before the level goes down. */
-  exit_duration_s: z.number().min(0).default(60),
+  exit_duration_s: z.number().min(0).default(90),
   /** A fresh vendor stress score at or above this maps straight to "high" (the vendor already smooths). */
   vendor_high: z.number().min(0).max(100).default(70),
   /** Without a baseline: heart rate where the conservative fallback starts to count and counts fully. */
