@@ -42,6 +42,8 @@ export const WeightsSchema = z.strictObject({
   resp: z.number().min(0).default(0.2),
   skin_temp: z.number().min(0).default(0.2),
   vendor: z.number().min(0).default(1),
+  /** A quick rise of heart rate or skin conductance against the last few minutes (task onsets). */
+  rise: z.number().min(0).default(0.5),
 });
 
 /**
@@ -84,6 +86,9 @@ export const DetectorConfigSchema = z.strictObject({
   /** Beats kept for HRV from RR intervals, and the fewest clean beats that give an HRV value. */
   rr_window_s: z.number().positive().default(60),
   rr_min_beats: z.number().int().min(3).default(20),
+  /** The "recent" reference for quick rises: minute medians kept, and how many are needed. */
+  recent_minutes: z.number().int().min(2).default(5),
+  recent_min_minutes: z.number().int().min(1).default(3),
   /** While "high", the baseline is frozen so an episode does not become the norm, but not for longer than this. */
   baseline_freeze_max_s: z.number().min(0).default(1800),
 });

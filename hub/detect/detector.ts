@@ -17,6 +17,7 @@ const LevelStateSchema = z.strictObject({
 
 const PersonJsonSchema = z.strictObject({
   baseline: BaselineJsonSchema,
+  recent: BaselineJsonSchema,
   rr: z.array(z.strictObject({ at: z.number(), rr: z.number() })),
   level: LevelStateSchema,
   smoothed: z.number().nullable(),
@@ -36,6 +37,8 @@ export type DetectorStateJson = z.infer<typeof DetectorStateSchema>;
 
 interface PersonState {
   baseline: Baseline;
+  /** The last few minutes only, never frozen: the reference for quick rises. */
+  recent: Baseline;
   rr: RrWindow;
   level: LevelState;
   smoothed: number | null;
@@ -133,6 +136,18 @@ export class StressDetector {
         weight: c.weights[signal],
       });
     }
+    if (c.weights.rise > 0) {
+      for (const m of ["hr", "eda"] as const) {
+        const v = values[m];
+        const ref = v === undefined ? undefined : ps.recent.get(sample.source, m, at);
+        if (v === undefined || !ref || !baselineReady) continue;
+        contributions.push({ signal: "rise", score: deviationScore(m, v, ref, c), weight: c.weights.rise });
+      }
+    }
+    if (!outOfOrder && !exercising) {
+      for (const [m, v] of Object.entries(values) as [Metric, number][])
+        ps.recent.add(sample.source, m, v, at);
+    }
     if (!baselineReady && values.hr !== undefined) {
       contributions.push({ signal: "hr", score: fallbackHrScore(values.hr, c), weight: 1 });
     }
@@ -218,6 +233,7 @@ export class StressDetector {
     for (const [name, ps] of this.persons) {
       persons[name] = {
         baseline: ps.baseline.toJSON(),
+        recent: ps.recent.toJSON(),
         rr: ps.rr.toJSON(),
         level: { ...ps.level },
         smoothed: ps.smoothed,
@@ -237,6 +253,7 @@ export class StressDetector {
     for (const [name, p] of Object.entries(parsed.persons)) {
       this.persons.set(name, {
         baseline: Baseline.fromJSON(p.baseline, this.config.baseline),
+        recent: Baseline.fromJSON(p.recent, this.recentConfig()),
         rr: RrWindow.fromJSON(p.rr, this.config.rr_window_s * 1000),
         level: { ...p.level },
         smoothed: p.smoothed,
@@ -249,11 +266,20 @@ export class StressDetector {
     }
   }
 
+  private recentConfig(): DetectorConfig["baseline"] {
+    return {
+      ...this.config.baseline,
+      window_minutes: this.config.recent_minutes,
+      min_minutes: this.config.recent_min_minutes,
+    };
+  }
+
   private person(name: string): PersonState {
     let ps = this.persons.get(name);
     if (!ps) {
       ps = {
         baseline: new Baseline(this.config.baseline),
+        recent: new Baseline(this.recentConfig()),
         rr: new RrWindow(this.config.rr_window_s * 1000),
         level: { level: "calm", since: Number.NaN, pending: null, pending_since: null },
         smoothed: null,

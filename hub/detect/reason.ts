@@ -8,6 +8,7 @@ const PHRASE: Record<Signal, string> = {
   resp: "breathing faster than",
   skin_temp: "skin temperature below",
   vendor: "the wearable's own stress score",
+  rise: "a quick rise compared with",
 };
 
 export interface ReasonInput {
@@ -38,7 +39,9 @@ export function describe(input: ReasonInput): string {
       .map((c) =>
         c.signal === "vendor"
           ? "the wearable's own stress score is raised"
-          : `${PHRASE[c.signal]} ${input.baselineReady ? where : "the usual range"}`,
+          : c.signal === "rise"
+            ? "a quick rise compared with the last few minutes"
+            : `${PHRASE[c.signal]} ${input.baselineReady ? where : "the usual range"}`,
       )
       .join(" and ");
   if (!input.baselineReady) notes.push("personal baseline still forming, using cautious fixed limits");

@@ -2,7 +2,7 @@ import type { BaselineStat, Metric } from "./baseline.js";
 import type { DetectorConfig } from "./config.js";
 
 /** A signal that can push the score up, with the direction in which it means stress. */
-export type Signal = "hr" | "hrv" | "eda" | "resp" | "skin_temp" | "vendor";
+export type Signal = "hr" | "hrv" | "eda" | "resp" | "skin_temp" | "vendor" | "rise";
 
 export interface Contribution {
   signal: Signal;
@@ -14,7 +14,7 @@ export interface Contribution {
 /** Stress shows as heart rate, skin conductance and breathing up, HRV and skin temperature down. */
 const DIRECTION: Record<Metric, 1 | -1> = { hr: 1, rmssd: -1, sdnn: -1, eda: 1, resp: 1, skin_temp: -1 };
 
-export function signalOf(metric: Metric): Exclude<Signal, "vendor"> {
+export function signalOf(metric: Metric): Exclude<Signal, "vendor" | "rise"> {
   return metric === "rmssd" || metric === "sdnn" ? "hrv" : metric;
 }
 
