@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { type StressState, StressStateSchema } from "../../hub/core/index.js";
 import { createDetector, DetectorConfigSchema, StressDetector } from "../../hub/detect/index.js";
 import { sample, seconds, T0, wobble } from "./helpers.js";
@@ -190,5 +191,7 @@ describe("StressDetector persistence", () => {
     expect(cfg.baseline.min_minutes).toBeGreaterThan(0);
     expect(() => DetectorConfigSchema.parse({ nope: 1 })).toThrow();
     expect(() => DetectorConfigSchema.parse({ baseline: { nope: 1 } })).toThrow();
+    // The main config embeds it and publishes a JSON Schema of the whole.
+    expect(z.toJSONSchema(DetectorConfigSchema, { io: "input" })).toHaveProperty("properties.high_enter");
   });
 });
