@@ -1,30 +1,28 @@
-import type { Sample, StressState } from "../core/index.js";
-
-// Placeholder until the fused detector lands: the vendor score decides.
-export class StressDetector {
-  private readonly states = new Map<string, StressState>();
-  update(sample: Sample): StressState | undefined {
-    if (sample.stress === undefined) return undefined;
-    const prev = this.states.get(sample.person);
-    const level = sample.stress >= 70 ? "high" : sample.stress >= 40 ? "elevated" : "calm";
-    const next: StressState = {
-      person: sample.person,
-      level,
-      score: sample.stress,
-      since: prev && prev.level === level ? prev.since : sample.measured_at,
-      at: sample.measured_at,
-      reason: "vendor stress score",
-      baseline_ready: false,
-      actionable: true,
-    };
-    this.states.set(sample.person, next);
-    return next;
-  }
-  state(person: string): StressState | undefined {
-    return this.states.get(person);
-  }
-  exportState(): unknown {
-    return {};
-  }
-  importState(_: unknown): void {}
-}
+export { type ArtefactResult, rejectArtefacts } from "./artefacts.js";
+export {
+  Baseline,
+  type BaselineJson,
+  BaselineJsonSchema,
+  type BaselineStat,
+  type Metric,
+  MetricSchema,
+} from "./baseline.js";
+export { type CommandIo, EXIT_INPUT, EXIT_OK, EXIT_USAGE } from "./command-io.js";
+export {
+  type ArtefactConfig,
+  ArtefactConfigSchema,
+  type BaselineConfig,
+  BaselineConfigSchema,
+  type DetectorConfig,
+  type DetectorConfigInput,
+  DetectorConfigSchema,
+} from "./config.js";
+export { type DayPart, dayPart } from "./day-part.js";
+export { createDetector, type DetectorStateJson, DetectorStateSchema, StressDetector } from "./detector.js";
+export { type EvaluateIo, evaluateCommand } from "./evaluate/evaluate-command.js";
+export type { Scores } from "./evaluate/metrics.js";
+export { type EvaluationReport, evaluate } from "./evaluate/run.js";
+export { loadStressPredict, parseSubjects } from "./evaluate/stress-predict.js";
+export { type HrvMetrics, hrvMetrics } from "./hrv.js";
+export { hrvCommand, type ParsedRr, parseRrText } from "./hrv-command.js";
+export { type Beat, RrWindow } from "./rr-window.js";
