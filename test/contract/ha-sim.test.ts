@@ -594,6 +594,44 @@ describe("HaSimulator with home-assistant-js-websocket", () => {
     }
   });
 
+  it("restores a colour light from a snapshot scene", async () => {
+    const custom = await HaSimulator.start({
+      entities: [
+        {
+          entity_id: "light.strip",
+          state: "on",
+          attributes: {
+            supported_color_modes: ["color_temp", "hs"],
+            min_color_temp_kelvin: 2000,
+            max_color_temp_kelvin: 6500,
+            supported_features: 32,
+            color_mode: "hs",
+            brightness: 90,
+            color_temp_kelvin: null,
+            hs_color: [30, 80],
+            rgb_color: null,
+            xy_color: null,
+          },
+        },
+      ],
+    });
+    try {
+      const conn = await connect(custom);
+      const before = custom.getState("light.strip");
+      await callService(conn, "scene", "create", { scene_id: "before", snapshot_entities: ["light.strip"] });
+      const changed = custom.waitForEvent((event) => event.event_type === "state_changed");
+      await callService(conn, "light", "turn_on", { color_temp_kelvin: 3000 }, { entity_id: "light.strip" });
+      expect((await changed).data.new_state).toMatchObject({
+        attributes: { color_mode: "color_temp", color_temp_kelvin: 3000, hs_color: null },
+      });
+      await callService(conn, "scene", "turn_on", undefined, { entity_id: "scene.before" });
+      expect(custom.getState("light.strip")?.attributes).toEqual(before?.attributes);
+      conn.close();
+    } finally {
+      await custom.stop();
+    }
+  });
+
   it("gives a non-admin user the allowlist and unauthorized for admin-only commands", async () => {
     const limited = await HaSimulator.start({ admin: false });
     try {
@@ -618,6 +656,66 @@ describe("HaSimulator with home-assistant-js-websocket", () => {
     }
   });
 
+  it("targets by area through the device registry (homeassistant.turn_off) and records voice calls", async () => {
+    const conn = await connect();
+    await callService(conn, "light", "turn_on", undefined, { entity_id: "light.bedroom" });
+    await callService(conn, "homeassistant", "turn_off", undefined, { area_id: "bedroom" });
+    expect(sim.getState("light.bedroom")?.state).toBe("off");
+    expect(sim.getState("media_player.bedroom")?.state).toBe("off");
+    expect(sim.getState("light.living_room")?.state).toBe("on");
+
+    await callService(
+      conn,
+      "tts",
+      "speak",
+      { media_player_entity_id: "media_player.living_room", message: "Breathe" },
+      {
+        entity_id: "tts.piper",
+      },
+    );
+    await callService(
+      conn,
+      "assist_satellite",
+      "announce",
+      { message: "Slow breath in" },
+      {
+        entity_id: "assist_satellite.living_room",
+      },
+    );
+    const tts = await sim.waitForCall("tts.speak");
+    expect(tts.applied["tts.piper"]).toEqual({
+      media_player_entity_id: "media_player.living_room",
+      message: "Breathe",
+    });
+    const announce = await sim.waitForCall((call) => call.domain === "assist_satellite");
+    expect(announce.applied["assist_satellite.living_room"]).toEqual({
+      message: "Slow breath in",
+      preannounce: true,
+    });
+    await expect(sim.waitForCall("notify.mobile_app_bob_phone", 30)).rejects.toThrow("no call");
+  });
+
+  it("delays every response with delayResponses", async () => {
+    const conn = await connect();
+    sim.delayResponses(150);
+    const started = Date.now();
+    await conn.ping();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    sim.clearFaults();
+    const again = Date.now();
+    await conn.ping();
+    expect(Date.now() - again).toBeLessThan(100);
+  });
+
+  it("revokeToken closes the socket and the reconnect fails with ERR_INVALID_AUTH", async () => {
+    const conn = await connect();
+    const failed = new Promise<unknown>((resolve) => {
+      conn.addEventListener("reconnect-error", (_conn, error) => resolve(error));
+    });
+    sim.revokeToken();
+    await expect(failed).resolves.toBe(ERR_INVALID_AUTH);
+  });
+
   it("answers GET /api/ with a bearer token and 401 without", async () => {
     const ok = await fetch(`${sim.url}/api/`, { headers: { Authorization: `Bearer ${sim.token}` } });
     expect(ok.status).toBe(200);
@@ -636,6 +734,21 @@ describe("HaSimulator wire protocol (raw ws)", () => {
     } finally {
       await quick.stop();
     }
+  });
+
+  it("closes the connection on a frame that is not JSON", async () => {
+    const client = await raw();
+    client.sendText("{not json");
+    await client.waitClosed();
+  });
+
+  it("rejects a malformed auth message", async () => {
+    const client = await RawHaClient.connect(sim.wsUrl);
+    rawClients.push(client);
+    client.send({ type: "auth", token: "x" });
+    const reply = await client.next((m) => m.type === "auth_invalid");
+    expect(String(reply.message)).toMatch(/^Auth message incorrectly formatted: /);
+    await client.waitClosed();
   });
 
   it("sends auth_invalid and closes on a bad token", async () => {
