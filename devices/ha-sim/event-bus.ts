@@ -1,5 +1,5 @@
 import type { StoredState } from "./stored-state.js";
-import { isoTime } from "./time.js";
+import { isoTime, nowMs } from "./time.js";
 import type { EventOrigin, HaContext, HaEvent } from "./types.js";
 
 /** A `state_changed` event also carries the raw transition, so the compressed stream and the full
@@ -27,7 +27,7 @@ export class EventBus {
     origin: EventOrigin,
     context: HaContext,
     transition?: StateTransition,
-    timeFired: number = Date.now(),
+    timeFired: number = nowMs(),
   ): HaEvent {
     const event: HaEvent = { event_type: eventType, data, origin, time_fired: isoTime(timeFired), context };
     this.history.push(event);

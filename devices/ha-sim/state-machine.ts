@@ -1,6 +1,7 @@
 import { jsonEqual } from "./deep-equal.js";
 import type { EventBus } from "./event-bus.js";
 import { type StoredState, toHaState } from "./stored-state.js";
+import { nowMs } from "./time.js";
 import type { HaAttributes, HaContext } from "./types.js";
 
 /** Holds every entity state and announces each transition as a `state_changed` event. */
@@ -30,7 +31,7 @@ export class StateMachine {
 
   /** Like `hass.states.async_set`: an identical write only moves `last_reported` and fires nothing. */
   set(entityId: string, state: string, attributes: HaAttributes, context: HaContext): StoredState {
-    const now = Date.now();
+    const now = nowMs();
     const old = this.states.get(entityId);
     if (old && old.state === state && jsonEqual(old.attributes, attributes)) {
       const reported: StoredState = { ...old, lastReported: now };
@@ -56,7 +57,7 @@ export class StateMachine {
     const old = this.states.get(entityId);
     if (!old) return false;
     this.states.delete(entityId);
-    this.announce(entityId, old, null, context, Date.now());
+    this.announce(entityId, old, null, context, nowMs());
     return true;
   }
 

@@ -34,8 +34,15 @@ export function reproduceState(
       const mode = attributes.color_mode;
       if (typeof attributes.color_temp_kelvin === "number" && (mode === undefined || mode === "color_temp")) {
         params.color_temp_kelvin = attributes.color_temp_kelvin;
-      } else if (Array.isArray(attributes.hs_color) && attributes.hs_color.length === 2) {
-        params.hs_color = attributes.hs_color as [number, number];
+      } else {
+        const numbers = (value: unknown): number[] | null =>
+          Array.isArray(value) && value.every((n) => typeof n === "number") ? value : null;
+        const hs = numbers(attributes.hs_color);
+        const rgb = numbers(attributes.rgb_color);
+        const xy = numbers(attributes.xy_color);
+        if (mode === "rgb" && rgb?.length === 3) params.rgb_color = [rgb[0] ?? 0, rgb[1] ?? 0, rgb[2] ?? 0];
+        else if (mode === "xy" && xy?.length === 2) params.xy_color = [xy[0] ?? 0, xy[1] ?? 0];
+        else if (hs?.length === 2) params.hs_color = [hs[0] ?? 0, hs[1] ?? 0];
       }
       if (typeof attributes.effect === "string") params.effect = attributes.effect;
       applyLightOn(home, entityId, params, context);
