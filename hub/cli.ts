@@ -6,8 +6,16 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "./config/index.js";
 import { createRootLogger, HubError, ValidationError } from "./core/index.js";
 import { runDemo } from "./demo.js";
+import { evaluateCommand, hrvCommand } from "./detect/index.js";
 import { Hub } from "./hub.js";
 import { redactUrl } from "./mqtt/index.js";
+import {
+  formatSchedule,
+  localDate,
+  parseScheduleArgs,
+  planWindDowns,
+  SCHEDULE_USAGE,
+} from "./schedule/index.js";
 import { VERSION } from "./version.js";
 
 export interface CliIo {
@@ -25,6 +33,11 @@ Usage:
   calm-hub demo                         everything embedded: broker, Home Assistant simulator, wearables
   calm-hub start --config FILE          connect to your broker and Home Assistant
   calm-hub check-config FILE            print every problem in a config file as "path: message"
+  calm-hub schedule --config FILE       planned evening wind-downs (see: calm-hub schedule --help)
+  calm-hub hrv FILE [--json] [--no-filter]
+                                        HRV metrics of RR intervals (ms, one per line)
+  calm-hub evaluate --dataset stress-predict --subjects S21-S35 [--json]
+                                        replay labelled recordings through the detector
   calm-hub help                         this text
 
 Environment overrides: CALM_MQTT_URL, CALM_HA_URL, CALM_HA_TOKEN, CALM_DATA_DIR, CALM_HTTP_PORT, CALM_API_TOKEN.
@@ -114,11 +127,47 @@ const start: Command = async (argv, io) => {
   return runUntilSignal(hub);
 };
 
+const schedule: Command = async (argv, io) => {
+  const args = parseScheduleArgs(argv);
+  if (args.help) {
+    io.stdout(`${SCHEDULE_USAGE}\n`);
+    return 0;
+  }
+  let config: Awaited<ReturnType<typeof loadConfig>>;
+  try {
+    config = await loadConfig(args.config, io.env);
+  } catch (err) {
+    if (printConfigError(err, io)) return 1;
+    throw err;
+  }
+  const location = args.location ?? config.location;
+  if (!location) {
+    io.stderr(
+      "calm-hub schedule: no location: pass --lat, --lon and --tz, or set location in the config file\n",
+    );
+    return 2;
+  }
+  if (config.wind_down.length === 0) {
+    io.stderr(`calm-hub schedule: ${args.config} has no wind_down section; nothing to plan\n`);
+    return 1;
+  }
+  const plans = planWindDowns(config.wind_down, {
+    from: args.from ?? localDate(Date.now(), location.time_zone),
+    days: args.days,
+    location,
+  });
+  io.stdout(`${formatSchedule(plans, { json: args.json })}\n`);
+  return 0;
+};
+
 const demo: Command = (argv, io) => runDemo(argv, io, runUntilSignal);
 
 const commands: Record<string, Command> = {
   "check-config": checkConfig,
   demo,
+  evaluate: (argv, io) => evaluateCommand(argv, io),
+  hrv: (argv, io) => hrvCommand(argv, io),
+  schedule,
   start,
 };
 

@@ -48,7 +48,7 @@ export class Hub {
   readonly mqtt: MqttLink;
   readonly ha: HaLink;
   readonly ingest: Ingest;
-  readonly detector = new StressDetector();
+  readonly detector: StressDetector;
   readonly rules: RuleRegistry;
   readonly runner: ActionRunner;
   apiToken = "";
@@ -68,6 +68,12 @@ export class Hub {
     this.clock = options.clock ?? systemClock;
     this.startedAt = this.clock.now();
     this.store = new Store(config.data_dir);
+    const zone =
+      config.time_zone ?? config.location?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+    this.detector = new StressDetector({
+      ...config.detector,
+      baseline: { ...config.detector.baseline, time_zone: zone },
+    });
     this.mqtt = new MqttLink({
       url: config.mqtt.url,
       clientId: config.mqtt.client_id,
@@ -239,6 +245,7 @@ export class Hub {
   deletePerson(id: string): Record<string, number> {
     this.sampleBuffer = this.sampleBuffer.filter((s) => s.person !== id);
     this.ingest.forget(id);
+    this.detector.forget(id);
     this.lastPublished.delete(id);
     this.mqtt.publish(stateTopic(this.config.mqtt.base_topic, id), "", { retain: true });
     return this.store.deletePerson(id);

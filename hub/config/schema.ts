@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DetectorConfigSchema } from "../detect/index.js";
 import { RuleSchema } from "../rules/index.js";
 import { LocationSchema, WindDownListSchema } from "../schedule/index.js";
 
@@ -110,48 +111,99 @@ export const StoreConfigSchema = z.strictObject({
 });
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time "HH:MM"');
-const LightId = z.string().regex(/^light\.[a-z0-9_]+$/, 'expected a light entity id, e.g. "light.living_room"');
+const LightId = z
+  .string()
+  .regex(/^light\.[a-z0-9_]+$/, 'expected a light entity id, e.g. "light.living_room"');
 const MediaPlayerId = z.string().regex(/^media_player\.[a-z0-9_]+$/, 'expected "media_player.<name>"');
 
 export const RoomConfigSchema = z.strictObject({
   name: z.string().optional(),
-  area_id: z.string().optional().describe("Home Assistant area of this room (voice satellites are mapped through it); the room id when absent."),
+  area_id: z
+    .string()
+    .optional()
+    .describe(
+      "Home Assistant area of this room (voice satellites are mapped through it); the room id when absent.",
+    ),
   lights: z.array(LightId).default([]).describe("Lights a calm episode or the wind-down may dim."),
   media_player: MediaPlayerId.optional().describe("Speaker for soundscapes."),
-  bedroom: z.boolean().default(false).describe("Nothing plays here at night, and never while someone here is asleep."),
-  people: z.array(z.string()).default([]).describe("Who usually is in this room (for voice requests and sleep checks)."),
+  bedroom: z
+    .boolean()
+    .default(false)
+    .describe("Nothing plays here at night, and never while someone here is asleep."),
+  people: z
+    .array(z.string())
+    .default([])
+    .describe("Who usually is in this room (for voice requests and sleep checks)."),
   max_volume: z.number().min(0).max(1).default(0.5).describe("Volume cap, whatever a rule asks for."),
   night_max_volume: z.number().min(0).max(1).default(0.2).describe("Volume cap during night hours."),
 });
 export type RoomConfig = z.infer<typeof RoomConfigSchema>;
 
 export const SoundscapeSchema = z.strictObject({
-  media_content_id: z.string().min(1).describe('What media_player.play_media gets, e.g. "media-source://media_source/local/rain.mp3".'),
+  media_content_id: z
+    .string()
+    .min(1)
+    .describe('What media_player.play_media gets, e.g. "media-source://media_source/local/rain.mp3".'),
   media_content_type: z.string().default("music"),
   title: z.string().optional(),
 });
 
 export const EpisodeConfigSchema = z.strictObject({
-  brightness_pct: z.number().min(1).max(100).default(35).describe("Calm brightness; a light already dimmer stays as it is."),
-  night_brightness_pct: z.number().min(1).max(100).default(15).describe("Calm brightness during night hours."),
-  color_temp_kelvin: z.number().int().min(1500).max(6500).default(2400).describe("Warm white; a light already warmer stays as it is."),
+  brightness_pct: z
+    .number()
+    .min(1)
+    .max(100)
+    .default(35)
+    .describe("Calm brightness; a light already dimmer stays as it is."),
+  night_brightness_pct: z
+    .number()
+    .min(1)
+    .max(100)
+    .default(15)
+    .describe("Calm brightness during night hours."),
+  color_temp_kelvin: z
+    .number()
+    .int()
+    .min(1500)
+    .max(6500)
+    .default(2400)
+    .describe("Warm white; a light already warmer stays as it is."),
   transition_s: z.number().min(0).max(300).default(30).describe("Fade time, in and out; never a flash."),
   soundscape: z.string().optional().describe("Default soundscape name (see soundscapes); none when absent."),
   volume: z.number().min(0).max(1).default(0.3).describe("Target volume before the room's caps."),
   volume_step: z.number().min(0.01).max(1).default(0.05),
   volume_step_s: z.number().min(0.1).max(60).default(3),
-  calm_for_s: z.number().min(0).default(180).describe("The episode ends once its person has been calm this long."),
+  calm_for_s: z
+    .number()
+    .min(0)
+    .default(180)
+    .describe("The episode ends once its person has been calm this long."),
   max_duration_min: z.number().min(1).max(720).default(30),
-  turn_on_dark_lights: z.boolean().default(false).describe("Whether lights that are off may be turned on (dimly); off by default."),
+  turn_on_dark_lights: z
+    .boolean()
+    .default(false)
+    .describe("Whether lights that are off may be turned on (dimly); off by default."),
 });
 export type EpisodeConfig = z.infer<typeof EpisodeConfigSchema>;
 
 export const NightSchema = z.strictObject({ after: HHMM.default("22:00"), before: HHMM.default("07:00") });
 
 export const DEFAULT_SOUNDSCAPES = {
-  rain: { media_content_id: "media-source://media_source/local/calm/rain.mp3", media_content_type: "music", title: "Rain" },
-  ocean: { media_content_id: "media-source://media_source/local/calm/ocean.mp3", media_content_type: "music", title: "Ocean" },
-  brown_noise: { media_content_id: "media-source://media_source/local/calm/brown-noise.mp3", media_content_type: "music", title: "Brown noise" },
+  rain: {
+    media_content_id: "media-source://media_source/local/calm/rain.mp3",
+    media_content_type: "music",
+    title: "Rain",
+  },
+  ocean: {
+    media_content_id: "media-source://media_source/local/calm/ocean.mp3",
+    media_content_type: "music",
+    title: "Ocean",
+  },
+  brown_noise: {
+    media_content_id: "media-source://media_source/local/calm/brown-noise.mp3",
+    media_content_type: "music",
+    title: "Brown noise",
+  },
 };
 
 export const ConfigSchema = z
@@ -174,11 +226,18 @@ export const ConfigSchema = z
       )
       .default({}),
     rules: z.array(RuleSchema).default([]),
-    location: LocationSchema.optional().describe("Latitude, longitude and time zone for sun times; Home Assistant's when absent."),
+    location: LocationSchema.optional().describe(
+      "Latitude, longitude and time zone for sun times; Home Assistant's when absent.",
+    ),
     night: NightSchema.prefault({}).describe("Night hours: lower brightness and volume caps apply."),
-    rooms: z.record(z.string().regex(/^[a-z0-9_]+$/, "room ids: lowercase letters, digits and _"), RoomConfigSchema).default({}),
+    rooms: z
+      .record(z.string().regex(/^[a-z0-9_]+$/, "room ids: lowercase letters, digits and _"), RoomConfigSchema)
+      .default({}),
     soundscapes: z.record(z.string().regex(/^[a-z0-9_]+$/), SoundscapeSchema).default(DEFAULT_SOUNDSCAPES),
     episodes: EpisodeConfigSchema.prefault({}),
+    detector: DetectorConfigSchema.prefault({}).describe(
+      "Stress detection tuning; the defaults were chosen on the stress-predict development split.",
+    ),
     wind_down: WindDownListSchema.default([]),
   })
   .superRefine((config, ctx) => {
@@ -194,14 +253,27 @@ export const ConfigSchema = z
       }
     }
     if (config.episodes.soundscape !== undefined && !(config.episodes.soundscape in config.soundscapes)) {
-      ctx.addIssue({ code: "custom", path: ["episodes", "soundscape"], message: `unknown soundscape "${config.episodes.soundscape}"` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["episodes", "soundscape"],
+        message: `unknown soundscape "${config.episodes.soundscape}"`,
+      });
     }
     config.wind_down.forEach((w, i) => {
       w.rooms.forEach((room, j) => {
-        if (!(room in config.rooms)) ctx.addIssue({ code: "custom", path: ["wind_down", i, "rooms", j], message: `unknown room "${room}"` });
+        if (!(room in config.rooms))
+          ctx.addIssue({
+            code: "custom",
+            path: ["wind_down", i, "rooms", j],
+            message: `unknown room "${room}"`,
+          });
       });
       if (w.soundscape !== undefined && !(w.soundscape in config.soundscapes)) {
-        ctx.addIssue({ code: "custom", path: ["wind_down", i, "soundscape"], message: `unknown soundscape "${w.soundscape}"` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["wind_down", i, "soundscape"],
+          message: `unknown soundscape "${w.soundscape}"`,
+        });
       }
     });
     if (config.time_zone !== undefined) {

@@ -1,6 +1,13 @@
 import { z } from "zod";
 
-export const EpisodeEndReasonSchema = z.enum(["calm", "max_duration", "stopped", "left_home", "replaced", "expired"]);
+export const EpisodeEndReasonSchema = z.enum([
+  "calm",
+  "max_duration",
+  "stopped",
+  "left_home",
+  "replaced",
+  "expired",
+]);
 export type EpisodeEndReason = z.infer<typeof EpisodeEndReasonSchema>;
 
 /** How an episode was asked for. */
@@ -35,7 +42,10 @@ export type EpisodeStartResult =
 export interface EpisodeControl {
   start(request: EpisodeRequest): Promise<EpisodeStartResult>;
   /** Ends the person's or room's active episode and gives the room back; false when none was running. */
-  stop(selector: { person?: string; room?: string; id?: string }, reason?: EpisodeEndReason): Promise<EpisodeView | undefined>;
+  stop(
+    selector: { person?: string; room?: string; id?: string },
+    reason?: EpisodeEndReason,
+  ): Promise<EpisodeView | undefined>;
   active(): EpisodeView[];
   /** Plays a named soundscape in a room under the volume caps and quiet hours, outside an episode. */
   playSoundscape(room: string, soundscape: string): Promise<{ ok: boolean; detail: string }>;

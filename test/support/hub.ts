@@ -61,12 +61,19 @@ export async function connectWearable(
   return mqtt.connectAsync(url, { clientId, clean: true, reconnectPeriod: 200 });
 }
 
+let lastTs = 0;
+/** Distinct, increasing reading times: two readings of one source at the same instant are duplicates. */
+export function nextTs(at = Date.now()): number {
+  lastTs = Math.max(at, lastTs + 1);
+  return lastTs;
+}
+
 export async function publishReading(
   client: MqttClient,
   base: string,
   person: string,
   reading: Record<string, unknown> | string,
 ): Promise<void> {
-  const body = typeof reading === "string" ? reading : JSON.stringify({ ts: Date.now(), ...reading });
+  const body = typeof reading === "string" ? reading : JSON.stringify({ ts: nextTs(), ...reading });
   await client.publishAsync(`${base}/${person}/wearable`, body, { qos: 1 });
 }
