@@ -4,12 +4,14 @@ import { getAdapter } from "../devices/adapters/index.js";
 import { type ActionOutcome, ActionRunner } from "./actions/index.js";
 import { type ApiPlugin, buildApi, type DryRunReading, type Health, resolveApiToken } from "./api/index.js";
 import type { Config } from "./config/index.js";
-import { type Clock, type Logger, type StressState, systemClock } from "./core/index.js";
+import { type Clock, type Logger, type SleepState, type StressState, systemClock } from "./core/index.js";
 import { StressDetector } from "./detect/index.js";
+import { EpisodeManager, type EpisodeView } from "./episodes/index.js";
 import { HaLink, type HaLinkState } from "./ha/index.js";
 import { Ingest, type IngestedSample, type Route } from "./ingest/index.js";
 import { MqttLink, nativeTopicFilter, stateTopic } from "./mqtt/index.js";
 import { type Decision, evaluateRules, type Rule, RuleRegistry } from "./rules/index.js";
+import { type Location, type WindDownProgress, WindDownRunner } from "./schedule/index.js";
 import { Store } from "./store/index.js";
 import { VERSION } from "./version.js";
 
@@ -19,6 +21,8 @@ export interface HubEvents {
   decision: [decision: Decision];
   action: [outcome: ActionOutcome];
   link: [link: { mqtt: string; home_assistant: string }];
+  episode: [episode: EpisodeView, phase: "started" | "ended" | "updated"];
+  wind_down: [event: { kind: string; room: string; date: string; detail: string }];
 }
 
 export interface HubOptions {
@@ -51,6 +55,11 @@ export class Hub {
   readonly detector: StressDetector;
   readonly rules: RuleRegistry;
   readonly runner: ActionRunner;
+  readonly episodes: EpisodeManager;
+  readonly windDown: WindDownRunner;
+  /** Set from the dashboard or Home Assistant's pause switch: rules decide nothing while paused. */
+  paused = false;
+  private readonly sleep = new Map<string, SleepState>();
   apiToken = "";
   api: FastifyInstance | undefined;
   private readonly options: HubOptions;
@@ -115,6 +124,86 @@ export class Hub {
     this.rules = new RuleRegistry(config.rules, this.store);
     this.runner = new ActionRunner({ store: this.store, ha: this.ha, clock: this.clock, logger });
     this.runner.onOutcome((o) => this.events.emit("action", o));
+    this.episodes = new EpisodeManager({
+      config,
+      clock: this.clock,
+      logger,
+      store: this.store,
+      getEntity: (id) => this.ha.getEntity(id),
+      run: (actions) => this.runner.run(actions),
+      timeZone: () => this.timeZone,
+      isAsleep: (person) => this.sleep.get(person) === "asleep",
+      isOwnContext: (ctx) => this.isOwnContext(ctx),
+      onChange: (view, phase) => this.events.emit("episode", view, phase),
+    });
+    this.windDown = new WindDownRunner({
+      windDowns: config.wind_down,
+      roomLights: (room) => config.rooms[room]?.lights ?? [],
+      clock: this.clock,
+      logger,
+      location: () => this.location(),
+      getEntity: (id) => this.ha.getEntity(id),
+      run: (actions) => this.runner.run(actions),
+      isOwnContext: (ctx) => this.isOwnContext(ctx),
+      roomBusy: (room) => this.episodes.activeEpisodes().some((e) => e.room === room),
+      anyoneHome: () => this.anyoneHome(),
+      loadProgress: (key) => this.store.getDoc<WindDownProgress>("wind_down", key),
+      saveProgress: (key, progress) => this.store.putDoc("wind_down", key, progress, this.clock.now()),
+      playSoundscape: (room, name) => this.episodes.playSoundscape(room, name),
+      onEvent: (kind, plan, detail) =>
+        this.events.emit("wind_down", { kind, room: plan.room, date: plan.date, detail }),
+    });
+    this.registerHubActions();
+  }
+
+  /** Where the sun is computed for: the config's location, else Home Assistant's. */
+  location(): Location | undefined {
+    if (this.config.location) return this.config.location;
+    const ha = this.ha.haConfig;
+    if (!ha || typeof ha.latitude !== "number" || typeof ha.longitude !== "number" || !ha.time_zone)
+      return undefined;
+    return { latitude: ha.latitude, longitude: ha.longitude, time_zone: ha.time_zone };
+  }
+
+  isOwnContext(ctx: { id: string; user_id: string | null }): boolean {
+    return (
+      this.runner.ownContexts.has(ctx.id) || (this.ha.userId !== undefined && ctx.user_id === this.ha.userId)
+    );
+  }
+
+  /** Nobody home when every `person.*` entity says so; unknown (no person entities) counts as home. */
+  anyoneHome(): boolean {
+    const people = Object.values(this.ha.allEntities()).filter((e) => e.entity_id.startsWith("person."));
+    return people.length === 0 || people.some((e) => e.state === "home");
+  }
+
+  /** Rule actions in the `calm` domain run in the hub: episodes and soundscapes under its caps. */
+  private registerHubActions(): void {
+    const str = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 ? v : undefined);
+    this.runner.registerLocal("start_episode", async (a) => {
+      const r = await this.episodes.startEpisode({
+        person: a.person,
+        room: str(a.data?.room),
+        soundscape: str(a.data?.soundscape),
+        reason: `rule ${a.rule_id}`,
+      });
+      if (!r.ok) throw new Error(r.reason);
+      return r.already_running
+        ? `episode ${r.episode.id} already running`
+        : `episode ${r.episode.id} started in ${r.episode.room}`;
+    });
+    this.runner.registerLocal("end_episode", async (a) => {
+      const ended = await this.episodes.stopEpisode({ person: a.person, room: str(a.data?.room) });
+      return ended ? `episode ${ended.id} ended` : "no episode was running";
+    });
+    this.runner.registerLocal("play_soundscape", async (a) => {
+      const room = str(a.data?.room) ?? this.config.people[a.person]?.room;
+      const name = str(a.data?.soundscape) ?? this.config.episodes.soundscape;
+      if (!room || !name) throw new Error("play_soundscape needs a room and a soundscape");
+      const r = await this.episodes.playSoundscape(room, name);
+      if (!r.ok) throw new Error(r.detail);
+      return r.detail;
+    });
   }
 
   get timeZone(): string {
@@ -155,6 +244,14 @@ export class Hub {
 
       this.runner.start();
       this.stops.push({ name: "actions", stop: () => this.runner.stop() });
+      this.ha.onEntities((_all, changed) => {
+        this.episodes.onEntities(changed);
+        this.windDown.onEntities(changed);
+      });
+      await this.episodes.start();
+      this.stops.push({ name: "episodes", stop: () => this.episodes.stop() });
+      this.windDown.start();
+      this.stops.push({ name: "wind-down", stop: () => this.windDown.stop() });
 
       for (const filter of this.ingest.filters()) this.mqtt.subscribe(filter);
       this.mqtt.onMessage((topic, payload) => this.handleMessage(topic, payload));
@@ -283,13 +380,15 @@ export class Hub {
   private handleMessage(topic: string, payload: Buffer): void {
     for (const item of this.ingest.handle(topic, payload)) {
       this.sampleBuffer.push(item.sample);
+      if (item.sample.sleep !== undefined) this.sleep.set(item.sample.person, item.sample.sleep);
       this.events.emit("sample", item);
       const previous = this.detector.state(item.sample.person);
       const state = this.detector.update(item.sample);
       if (!state) continue;
       this.events.emit("stress", state, previous);
       this.publishState(state);
-      if (!item.fresh || !state.actionable) continue;
+      this.episodes.onStress(state);
+      if (!item.fresh || !state.actionable || this.paused) continue;
       this.decide(state, previous, item.sample.id);
     }
   }

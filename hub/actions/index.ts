@@ -1,1 +1,8 @@
-export { type ActionOutcome, ActionRunner, type ActionRunnerOptions, type ServiceCaller } from "./runner.js";
+export {
+  type ActionOutcome,
+  ActionRunner,
+  type ActionRunnerOptions,
+  LOCAL_DOMAIN,
+  type LocalHandler,
+  type ServiceCaller,
+} from "./runner.js";

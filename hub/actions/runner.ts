@@ -23,12 +23,17 @@ export interface ActionOutcome {
   context_id?: string;
 }
 
+/** A hub-side action (domain `calm`), e.g. `calm.start_episode`: runs in the hub, not in Home Assistant. */
+export type LocalHandler = (action: PlannedAction) => Promise<string>;
+
 export interface ActionRunnerOptions {
   store: Store;
   ha: ServiceCaller;
   clock: Clock;
   logger: Logger;
 }
+
+export const LOCAL_DOMAIN = "calm";
 
 /**
  * Carries out planned actions at most once each. A key is claimed in the store before the call, so neither a
@@ -40,6 +45,8 @@ export class ActionRunner {
   private readonly waiting = new Map<string, { action: PlannedAction; cancel: Cancel }>();
   private readonly listeners = new Set<(outcome: ActionOutcome) => void>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly localHandlers = new Map<string, LocalHandler>();
+  private readonly settle = new Map<string, (outcome: ActionOutcome) => void>();
   /** Context ids of the hub's own calls, to tell them from a person's hand on a switch. */
   readonly ownContexts = new Set<string>();
   private unsubscribe: (() => void) | undefined;
@@ -52,6 +59,23 @@ export class ActionRunner {
   onOutcome(listener: (outcome: ActionOutcome) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Registers `calm.<service>`; such actions skip Home Assistant but keep the log, TTL and idempotency. */
+  registerLocal(service: string, handler: LocalHandler): void {
+    this.localHandlers.set(service, handler);
+  }
+
+  /** Submits actions and resolves once each has a result (ok, error, expired or dropped). */
+  run(actions: readonly PlannedAction[]): Promise<ActionOutcome[]> {
+    const waits = actions.map(
+      (a) =>
+        new Promise<ActionOutcome>((resolve) => {
+          this.settle.set(a.key, resolve);
+        }),
+    );
+    this.submit(actions);
+    return Promise.all(waits);
   }
 
   start(): void {
@@ -115,7 +139,7 @@ export class ActionRunner {
       );
       return;
     }
-    if (this.opts.ha.state !== "online") {
+    if (this.opts.ha.state !== "online" && action.domain !== LOCAL_DOMAIN) {
       if (this.stopping) {
         this.finish(action, "dropped", "hub is stopping", null);
         return;
@@ -137,6 +161,10 @@ export class ActionRunner {
       return;
     }
     const started = this.opts.clock.now();
+    if (action.domain === LOCAL_DOMAIN) {
+      this.runLocal(action, started);
+      return;
+    }
     const call = this.opts.ha
       .callService(action.domain, action.service, action.data, action.target)
       .then(
@@ -152,6 +180,27 @@ export class ActionRunner {
           }
           this.finish(action, "error", err.message, this.opts.clock.now() - started);
         },
+      )
+      .finally(() => this.inFlight.delete(call));
+    this.inFlight.add(call);
+  }
+
+  private runLocal(action: PlannedAction, started: number): void {
+    const handler = this.localHandlers.get(action.service);
+    if (!handler) {
+      this.finish(action, "error", `unknown hub action calm.${action.service}`, 0);
+      return;
+    }
+    const call = handler(action)
+      .then(
+        (detail) => this.finish(action, "ok", detail, this.opts.clock.now() - started),
+        (err: unknown) =>
+          this.finish(
+            action,
+            "error",
+            (err as Error).message ?? String(err),
+            this.opts.clock.now() - started,
+          ),
       )
       .finally(() => this.inFlight.delete(call));
     this.inFlight.add(call);
@@ -196,5 +245,7 @@ export class ActionRunner {
     const outcome: ActionOutcome = { action, result, detail, latency_ms: latency };
     if (contextId) outcome.context_id = contextId;
     for (const l of this.listeners) l(outcome);
+    this.settle.get(action.key)?.(outcome);
+    this.settle.delete(action.key);
   }
 }

@@ -1,4 +1,25 @@
 export {
+  type EntityLike,
+  type EpisodeDeps,
+  EpisodeManager,
+  type EpisodeOutcome,
+  episodeControl,
+} from "./manager.js";
+export {
+  type CalmLightPlan,
+  calmLights,
+  capVolume,
+  type EntitySnapshot,
+  type HaCall,
+  isNight,
+  restoreLights,
+  type SoundPlan,
+  startSound,
+  stopSound,
+  type VolumeDecision,
+  volumeRamp,
+} from "./plan.js";
+export {
   type EpisodeControl,
   type EpisodeEndReason,
   EpisodeEndReasonSchema,

@@ -55,6 +55,8 @@ export class HaLink {
   private wake: (() => void) | undefined;
   private config: HassConfig | undefined;
   lastError = "";
+  /** The HA user behind the token: state changes carrying it in their context are the hub's own. */
+  userId: string | undefined;
 
   constructor(opts: HaLinkOptions) {
     this.opts = opts;
@@ -239,6 +241,11 @@ export class HaLink {
       if (!this.stopped) void this.connectLoop();
     });
     for (const eventType of this.eventHandlers.keys()) await this.subscribeEventType(conn, eventType);
+    try {
+      this.userId = (await conn.sendMessagePromise<{ id: string }>({ type: "auth/current_user" })).id;
+    } catch {
+      this.userId = undefined;
+    }
     this.unsubEntities = subscribeEntities(conn, (entities) => this.handleEntities(entities));
     await this.refreshConfig(conn);
     this.startHeartbeat(conn);

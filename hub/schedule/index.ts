@@ -39,4 +39,5 @@ export {
   windDownSteps,
 } from "./steps.js";
 export { type SunEventTime, sunEventOn } from "./sun-events.js";
+export { type WindDownProgress, WindDownRunner, type WindDownRunnerDeps } from "./wind-down-runner.js";
 export { formatZoned, isTimeZone, localDate, offsetMinutesAt, zonedInstant } from "./zoned-time.js";

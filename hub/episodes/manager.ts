@@ -1,0 +1,533 @@
+import type { ActionOutcome } from "../actions/index.js";
+import type { Config, RoomConfig } from "../config/index.js";
+import type { Cancel, Clock, Logger, StressState } from "../core/index.js";
+import type { PlannedAction } from "../rules/index.js";
+import type { Store } from "../store/index.js";
+import {
+  calmLights,
+  type EntitySnapshot,
+  type HaCall,
+  isNight,
+  restoreLights,
+  startSound,
+  stopSound,
+} from "./plan.js";
+import type {
+  EpisodeControl,
+  EpisodeEndReason,
+  EpisodeRequest,
+  EpisodeStartResult,
+  EpisodeView,
+} from "./types.js";
+
+interface EntityContext {
+  id: string;
+  user_id: string | null;
+}
+
+export interface EntityLike {
+  entity_id: string;
+  state: string;
+  attributes: Record<string, unknown>;
+  context: EntityContext;
+}
+
+export interface EpisodeDeps {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  store: Store;
+  getEntity(id: string): EntityLike | undefined;
+  /** Runs calls through the action runner (log, TTL, idempotency) and resolves with their outcomes. */
+  run(actions: PlannedAction[]): Promise<ActionOutcome[]>;
+  timeZone(): string;
+  isAsleep(person: string): boolean;
+  /** Whether a state change came from the hub's own calls (a context it made, or its HA user). */
+  isOwnContext(context: EntityContext): boolean;
+  onChange(view: EpisodeView, phase: "started" | "ended" | "updated"): void;
+}
+
+export interface EpisodeOutcome {
+  stress_before: number | null;
+  minutes_until_calm: number | null;
+  overridden: string[];
+  end_reason: EpisodeEndReason;
+  lights: string[];
+  soundscape: string | null;
+  duration_min: number;
+}
+
+interface EpisodeRecord extends EpisodeView {
+  snapshots: EntitySnapshot[];
+  leased: string[];
+  player: string | null;
+  sound_started: boolean;
+  volume: number | null;
+  stress_before: number | null;
+  calm_since: number | null;
+  calm_reached_at: number | null;
+  outcome: EpisodeOutcome | null;
+}
+
+const SCOPE = "episode";
+const ACTION_TTL_S = 60;
+
+function view(r: EpisodeRecord): EpisodeView {
+  return {
+    id: r.id,
+    person: r.person,
+    room: r.room,
+    started_at: r.started_at,
+    ended_at: r.ended_at,
+    state: r.state,
+    reason: r.reason,
+    end_reason: r.end_reason,
+    soundscape: r.soundscape,
+    overridden: [...r.overridden],
+  };
+}
+
+/**
+ * Calm episodes: a lease on a room's lights and speaker, a gentle change, and the room given back exactly as
+ * it was. The lease lives in the store, so a hub restart resumes (or, if it ran out meanwhile, restores).
+ *
+ * Who wins a room: the episode that holds it. A second person's request for the same room is declined with
+ * the reason, and a later request of the same person is "already running". A rule never takes a room away.
+ */
+export class EpisodeManager {
+  private readonly deps: EpisodeDeps;
+  private readonly running = new Map<string, EpisodeRecord>();
+  private readonly timerKinds = new Map<string, Map<string, Cancel[]>>();
+  private readonly lastStress = new Map<string, StressState>();
+
+  constructor(deps: EpisodeDeps) {
+    this.deps = deps;
+  }
+
+  /** Loads episodes that were running when the hub stopped: resume them, or restore if they ran out. */
+  async start(): Promise<void> {
+    const now = this.deps.clock.now();
+    for (const { value } of this.deps.store.listDocs<EpisodeRecord>(SCOPE)) {
+      if (value.state !== "active") continue;
+      this.running.set(value.id, value);
+      const maxEnd = value.started_at + this.deps.config.episodes.max_duration_min * 60_000;
+      if (now >= maxEnd) {
+        this.deps.logger.info(
+          { component: "episodes", episode: value.id },
+          "episode ran out while the hub was down; giving the room back",
+        );
+        await this.end(value, "expired");
+      } else {
+        this.deps.logger.info({ component: "episodes", episode: value.id }, "resuming episode after restart");
+        this.armMaxTimer(value, maxEnd - now);
+        if (value.calm_since !== null) this.armCalmTimer(value);
+      }
+    }
+  }
+
+  /** Cancels timers; running episodes stay leased in the store and resume on the next start. */
+  stop(): void {
+    for (const id of [...this.timerKinds.keys()]) this.cancelTimers(id);
+    this.timerKinds.clear();
+  }
+
+  activeEpisodes(): EpisodeView[] {
+    return [...this.running.values()].map(view);
+  }
+
+  history(person?: string): EpisodeView[] {
+    return this.deps.store
+      .listDocs<EpisodeRecord>(SCOPE)
+      .map((d) => d.value)
+      .filter((r) => person === undefined || r.person === person)
+      .sort((a, b) => b.started_at - a.started_at)
+      .map(view);
+  }
+
+  outcomes(person: string): EpisodeOutcome[] {
+    return this.deps.store
+      .listDocs<EpisodeRecord>(SCOPE)
+      .map((d) => d.value)
+      .filter((r) => r.person === person && r.outcome !== null)
+      .map((r) => r.outcome as EpisodeOutcome);
+  }
+
+  roomOf(person: string, requested?: string): { id: string; room: RoomConfig } | undefined {
+    const rooms = this.deps.config.rooms;
+    const id =
+      requested ??
+      this.deps.config.people[person]?.room ??
+      Object.entries(rooms).find(([, r]) => r.people.includes(person))?.[0];
+    if (id === undefined) return undefined;
+    const room = rooms[id];
+    return room ? { id, room } : undefined;
+  }
+
+  async startEpisode(request: EpisodeRequest): Promise<EpisodeStartResult> {
+    const { config, clock, logger } = this.deps;
+    const found = this.roomOf(request.person, request.room);
+    if (!found) {
+      return {
+        ok: false,
+        reason: request.room ? `there is no room "${request.room}"` : `no room is set for ${request.person}`,
+      };
+    }
+    const holder = [...this.running.values()].find((e) => e.room === found.id);
+    if (holder) {
+      if (holder.person === request.person) return { ok: true, episode: view(holder), already_running: true };
+      return {
+        ok: false,
+        reason: `the ${found.room.name ?? found.id.replaceAll("_", " ")} is already calming down for ${holder.person}`,
+      };
+    }
+    const now = clock.now();
+    const night = isNight(now, this.deps.timeZone(), config.night);
+    const entityIds = [...found.room.lights, ...(found.room.media_player ? [found.room.media_player] : [])];
+    const snapshots: EntitySnapshot[] = [];
+    for (const id of entityIds) {
+      const e = this.deps.getEntity(id);
+      if (e) snapshots.push({ entity_id: e.entity_id, state: e.state, attributes: { ...e.attributes } });
+    }
+    const lightSnaps = snapshots.filter((s) => s.entity_id.startsWith("light."));
+    const lights = calmLights(lightSnaps, config.episodes, night);
+    const soundName = request.soundscape ?? config.episodes.soundscape;
+    const soundscape = soundName === undefined ? undefined : config.soundscapes[soundName];
+    const asleep = [...found.room.people, request.person].some((p) => this.deps.isAsleep(p));
+    const player = found.room.media_player
+      ? snapshots.find((s) => s.entity_id === found.room.media_player)
+      : undefined;
+    const sound = startSound({
+      player,
+      soundscape,
+      room: found.room,
+      settings: config.episodes,
+      night,
+      someoneAsleep: asleep,
+    });
+    if (sound.volume?.clamped) {
+      logger.info(
+        { component: "episodes", room: found.id, cap: sound.volume.cap },
+        `volume capped at ${sound.volume.cap} in ${found.id}${night ? " (night)" : ""}`,
+      );
+    }
+    if (sound.skipped && soundscape)
+      logger.info({ component: "episodes", room: found.id }, `no soundscape: ${sound.skipped}`);
+
+    const id = `${request.person}-${now.toString(36)}`;
+    const stress = this.lastStress.get(request.person);
+    const record: EpisodeRecord = {
+      id,
+      person: request.person,
+      room: found.id,
+      started_at: now,
+      ended_at: null,
+      state: "active",
+      reason: request.reason,
+      end_reason: null,
+      soundscape: sound.calls.length > 0 ? (soundName ?? null) : null,
+      overridden: [],
+      snapshots,
+      leased: [...lights.leased, ...(sound.calls.length > 0 && player ? [player.entity_id] : [])],
+      player: sound.calls.length > 0 && player ? player.entity_id : null,
+      sound_started: sound.calls.length > 0,
+      volume: sound.volume?.volume ?? null,
+      stress_before: stress ? stress.score : null,
+      calm_since: null,
+      calm_reached_at: null,
+      outcome: null,
+    };
+    this.running.set(id, record);
+    this.save(record);
+    logger.info(
+      { component: "episodes", episode: id, person: record.person, room: record.room, reason: record.reason },
+      "calm episode started",
+    );
+    this.deps.onChange(view(record), "started");
+
+    await this.call(record, "start", [...lights.calls, ...sound.calls]);
+    this.scheduleSteps(record, "ramp", sound.ramp, (v) => ({
+      domain: "media_player",
+      service: "volume_set",
+      target: { entity_id: record.player ?? "" },
+      data: { volume_level: v },
+    }));
+    this.armMaxTimer(record, config.episodes.max_duration_min * 60_000);
+    return { ok: true, episode: view(record), already_running: false };
+  }
+
+  async stopEpisode(
+    selector: { person?: string; room?: string; id?: string },
+    reason: EpisodeEndReason = "stopped",
+  ): Promise<EpisodeView | undefined> {
+    const record = [...this.running.values()].find(
+      (e) =>
+        (selector.id === undefined || e.id === selector.id) &&
+        (selector.person === undefined || e.person === selector.person) &&
+        (selector.room === undefined || e.room === selector.room),
+    );
+    if (!record) return undefined;
+    await this.end(record, reason);
+    return view(record);
+  }
+
+  /** Every stress estimate: an episode ends once its person has stayed calm for `calm_for_s`. */
+  onStress(state: StressState): void {
+    this.lastStress.set(state.person, state);
+    for (const record of this.running.values()) {
+      if (record.person !== state.person) continue;
+      if (state.level === "calm") {
+        if (record.calm_since === null) {
+          record.calm_since = state.at;
+          record.calm_reached_at ??= state.at;
+          this.save(record);
+          this.armCalmTimer(record);
+        }
+      } else if (record.calm_since !== null) {
+        record.calm_since = null;
+        this.save(record);
+        this.cancelTimers(record.id, "calm");
+      }
+    }
+  }
+
+  /** Entity updates from Home Assistant: a hand on a leased light, or a person leaving home. */
+  onEntities(changed: readonly EntityLike[]): void {
+    for (const entity of changed) {
+      if (entity.entity_id.startsWith("person.") && entity.state === "not_home") {
+        const person = entity.entity_id.slice("person.".length);
+        const record = [...this.running.values()].find((e) => e.person === person);
+        if (record) void this.end(record, "left_home");
+        continue;
+      }
+      for (const record of this.running.values()) {
+        if (!record.leased.includes(entity.entity_id) || record.overridden.includes(entity.entity_id))
+          continue;
+        if (this.deps.isOwnContext(entity.context)) continue;
+        record.overridden.push(entity.entity_id);
+        this.save(record);
+        this.deps.logger.info(
+          { component: "episodes", episode: record.id, entity: entity.entity_id },
+          "changed by hand: the hub leaves it alone for the rest of the episode",
+        );
+        this.deps.onChange(view(record), "updated");
+      }
+    }
+  }
+
+  // --- soundscapes outside an episode --------------------------------------------------------------
+
+  async playSoundscape(roomId: string, name: string): Promise<{ ok: boolean; detail: string }> {
+    const { config, clock } = this.deps;
+    const room = config.rooms[roomId];
+    const soundscape = config.soundscapes[name];
+    if (!room) return { ok: false, detail: `there is no room "${roomId}"` };
+    if (!soundscape) return { ok: false, detail: `there is no soundscape "${name}"` };
+    const playerId = room.media_player;
+    const e = playerId ? this.deps.getEntity(playerId) : undefined;
+    const player = e ? { entity_id: e.entity_id, state: e.state, attributes: e.attributes } : undefined;
+    const night = isNight(clock.now(), this.deps.timeZone(), config.night);
+    const asleep = room.people.some((p) => this.deps.isAsleep(p));
+    const plan = startSound({
+      player,
+      soundscape,
+      room,
+      settings: config.episodes,
+      night,
+      someoneAsleep: asleep,
+    });
+    if (plan.skipped) return { ok: false, detail: plan.skipped };
+    const key = `sound:${roomId}:${clock.now()}`;
+    const outcomes = await this.deps.run(
+      plan.calls.map((c, i) => this.planned(c, `${key}:${i}`, "soundscape", room.people[0] ?? "home")),
+    );
+    plan.ramp.forEach((v, i) => {
+      this.deps.clock.setTimeout(
+        () =>
+          void this.deps.run([
+            this.planned(
+              {
+                domain: "media_player",
+                service: "volume_set",
+                target: { entity_id: playerId ?? "" },
+                data: { volume_level: v },
+              },
+              `${key}:ramp:${i}`,
+              "soundscape",
+              room.people[0] ?? "home",
+            ),
+          ]),
+        (i + 1) * config.episodes.volume_step_s * 1000,
+      );
+    });
+    const ok = outcomes.every((o) => o.result === "ok");
+    return {
+      ok,
+      detail: ok
+        ? `playing ${soundscape.title ?? name} at up to ${Math.round((plan.volume?.volume ?? 0) * 100)}%`
+        : (outcomes.find((o) => o.result !== "ok")?.detail ?? "failed"),
+    };
+  }
+
+  // --- internals -----------------------------------------------------------------------------------
+
+  private async end(record: EpisodeRecord, reason: EpisodeEndReason): Promise<void> {
+    if (record.state === "ended") return;
+    const { clock, config } = this.deps;
+    this.cancelTimers(record.id);
+    record.state = "ended";
+    record.ended_at = clock.now();
+    record.end_reason = reason;
+    this.running.delete(record.id);
+    const overridden = new Set(record.overridden);
+    const lights = restoreLights(
+      record.snapshots,
+      new Set(record.leased),
+      overridden,
+      config.episodes.transition_s,
+    );
+    const calls: HaCall[] = [...lights];
+    let fade: number[] = [];
+    if (record.player && record.sound_started && !overridden.has(record.player)) {
+      const snap = record.snapshots.find((s) => s.entity_id === record.player);
+      if (snap) {
+        const sound = stopSound(snap, record.volume ?? undefined, config.episodes.volume_step);
+        fade = sound.fade;
+        // Fade first, then stop and put the old volume back.
+        for (const [i, v] of fade.entries()) {
+          await this.call(record, `fade-${i}`, [
+            {
+              domain: "media_player",
+              service: "volume_set",
+              target: { entity_id: record.player },
+              data: { volume_level: v },
+            },
+          ]);
+        }
+        calls.push(...sound.calls);
+      }
+    }
+    const minutesUntilCalm =
+      record.calm_reached_at === null
+        ? null
+        : Math.round(((record.calm_reached_at - record.started_at) / 60_000) * 10) / 10;
+    record.outcome = {
+      stress_before: record.stress_before,
+      minutes_until_calm: minutesUntilCalm,
+      overridden: [...record.overridden],
+      end_reason: reason,
+      lights: record.leased.filter((e) => e.startsWith("light.")),
+      soundscape: record.soundscape,
+      duration_min: Math.round(((record.ended_at - record.started_at) / 60_000) * 10) / 10,
+    };
+    this.save(record);
+    this.deps.logger.info(
+      { component: "episodes", episode: record.id, end_reason: reason },
+      "calm episode ended; room given back",
+    );
+    this.deps.onChange(view(record), "ended");
+    await this.call(record, "restore", calls);
+  }
+
+  private planned(call: HaCall, key: string, ruleId: string, person: string): PlannedAction {
+    const now = this.deps.clock.now();
+    const stress = this.lastStress.get(person);
+    const p: PlannedAction = {
+      key,
+      rule_id: ruleId,
+      person,
+      domain: call.domain,
+      service: call.service,
+      created_at: now,
+      not_after: now + ACTION_TTL_S * 1000,
+      trigger: { score: stress?.score ?? 0, level: stress?.level ?? "calm", at: stress?.at ?? now },
+    };
+    if (call.target) p.target = call.target;
+    if (call.data) p.data = call.data;
+    return p;
+  }
+
+  private async call(record: EpisodeRecord, phase: string, calls: HaCall[]): Promise<void> {
+    if (calls.length === 0) return;
+    const actions = calls
+      .filter((c) => {
+        const target = c.target?.entity_id;
+        return typeof target !== "string" || !record.overridden.includes(target) || phase === "restore";
+      })
+      .map((c, i) =>
+        this.planned(c, `episode:${record.id}:${phase}:${i}`, `episode:${record.reason}`, record.person),
+      );
+    await this.deps.run(actions);
+  }
+
+  private scheduleSteps(
+    record: EpisodeRecord,
+    phase: string,
+    values: number[],
+    make: (v: number) => HaCall,
+  ): void {
+    const stepMs = this.deps.config.episodes.volume_step_s * 1000;
+    values.forEach((v, i) => {
+      const cancel = this.deps.clock.setTimeout(
+        () => {
+          if (record.state !== "active" || (record.player && record.overridden.includes(record.player)))
+            return;
+          void this.call(record, `${phase}-${i}`, [make(v)]);
+        },
+        (i + 1) * stepMs,
+      );
+      this.addTimer(record.id, phase, cancel);
+    });
+  }
+
+  private armMaxTimer(record: EpisodeRecord, ms: number): void {
+    this.addTimer(
+      record.id,
+      "max",
+      this.deps.clock.setTimeout(() => void this.end(record, "max_duration"), ms),
+    );
+  }
+
+  private armCalmTimer(record: EpisodeRecord): void {
+    this.cancelTimers(record.id, "calm");
+    const since = record.calm_since ?? this.deps.clock.now();
+    const wait = Math.max(0, since + this.deps.config.episodes.calm_for_s * 1000 - this.deps.clock.now());
+    this.addTimer(
+      record.id,
+      "calm",
+      this.deps.clock.setTimeout(() => void this.end(record, "calm"), wait),
+    );
+  }
+
+  private addTimer(id: string, kind: string, cancel: Cancel): void {
+    let kinds = this.timerKinds.get(id);
+    if (!kinds) {
+      kinds = new Map();
+      this.timerKinds.set(id, kinds);
+    }
+    kinds.set(kind, [...(kinds.get(kind) ?? []), cancel]);
+  }
+
+  private cancelTimers(id: string, kind?: string): void {
+    const kinds = this.timerKinds.get(id);
+    if (!kinds) return;
+    for (const [k, cancels] of kinds) {
+      if (kind !== undefined && k !== kind) continue;
+      for (const c of cancels) c();
+      kinds.delete(k);
+    }
+  }
+
+  private save(record: EpisodeRecord): void {
+    this.deps.store.putDoc(SCOPE, `${record.person}:${record.id}`, record, this.deps.clock.now());
+  }
+}
+
+/** Narrows the manager to the contract voice, the API and Node-RED use. */
+export function episodeControl(m: EpisodeManager): EpisodeControl {
+  return {
+    start: (request) => m.startEpisode(request),
+    stop: (selector, reason) => m.stopEpisode(selector, reason),
+    active: () => m.activeEpisodes(),
+    playSoundscape: (room, name) => m.playSoundscape(room, name),
+  };
+}

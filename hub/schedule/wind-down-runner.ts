@@ -1,0 +1,228 @@
+import type { Cancel, Clock, Logger } from "../core/index.js";
+import type { PlannedAction } from "../rules/index.js";
+import { addDays } from "./calendar.js";
+import type { Location, WindDownConfig } from "./config.js";
+import { planWindDowns, type WindDownPlan } from "./plan.js";
+import { type StartState, stepAt } from "./steps.js";
+import { localDate } from "./zoned-time.js";
+
+interface EntityLike {
+  entity_id: string;
+  state: string;
+  attributes: Record<string, unknown>;
+  context: { id: string; user_id: string | null };
+}
+
+/** Progress of one evening in one room, kept in the store so a restart resumes at the right step. */
+export interface WindDownProgress {
+  date: string;
+  room: string;
+  start_state: StartState;
+  index: number;
+  paused: boolean;
+  skipped: string | null;
+  handed_back: boolean;
+}
+
+export interface WindDownRunnerDeps {
+  windDowns: readonly WindDownConfig[];
+  roomLights(room: string): readonly string[];
+  clock: Clock;
+  logger: Logger;
+  location(): Location | undefined;
+  getEntity(id: string): EntityLike | undefined;
+  run(actions: PlannedAction[]): Promise<unknown>;
+  isOwnContext(context: { id: string; user_id: string | null }): boolean;
+  /** A calm episode holds the room: the wind-down waits. */
+  roomBusy(room: string): boolean;
+  anyoneHome(): boolean;
+  loadProgress(key: string): WindDownProgress | undefined;
+  saveProgress(key: string, progress: WindDownProgress): void;
+  playSoundscape(room: string, name: string): Promise<unknown>;
+  onEvent(
+    kind: "started" | "step" | "handed_back" | "paused" | "skipped",
+    plan: WindDownPlan,
+    detail: string,
+  ): void;
+}
+
+const TICK_MS = 30_000;
+const ACTION_TTL_MS = 60_000;
+
+/** Drives planned wind-downs: one small light step at a time, never fighting a hand on a switch. */
+export class WindDownRunner {
+  private readonly deps: WindDownRunnerDeps;
+  private cancel: Cancel | undefined;
+  private warnedNoLocation = false;
+  private running = false;
+
+  constructor(deps: WindDownRunnerDeps) {
+    this.deps = deps;
+  }
+
+  start(): void {
+    if (this.deps.windDowns.length === 0) return;
+    this.running = true;
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.running = false;
+    this.cancel?.();
+  }
+
+  /** Plans that are running now, room by room. */
+  current(now = this.deps.clock.now()): WindDownPlan[] {
+    const location = this.deps.location();
+    if (!location) return [];
+    const today = localDate(now, location.time_zone);
+    const plans = planWindDowns(this.deps.windDowns, { from: addDays(today, -1), days: 2, location });
+    return plans.filter((p) => Date.parse(p.start) <= now && now < Date.parse(p.end) + TICK_MS * 2);
+  }
+
+  /** One pass; public so tests with a fake clock can drive it step by step. */
+  async tick(): Promise<void> {
+    const now = this.deps.clock.now();
+    if (!this.deps.location()) {
+      if (!this.warnedNoLocation)
+        this.deps.logger.warn(
+          { component: "wind-down" },
+          "no location yet (config or Home Assistant); wind-down waits",
+        );
+      this.warnedNoLocation = true;
+      return;
+    }
+    for (const plan of this.current(now)) await this.advance(plan, now);
+  }
+
+  /** A light a wind-down is dimming was changed by hand: that room's wind-down pauses for the evening. */
+  onEntities(changed: readonly EntityLike[]): void {
+    const now = this.deps.clock.now();
+    for (const plan of this.current(now)) {
+      const progress = this.deps.loadProgress(key(plan));
+      if (!progress || progress.paused || progress.handed_back) continue;
+      const lights = this.deps.roomLights(plan.room);
+      const touched = changed.find((e) => lights.includes(e.entity_id) && !this.deps.isOwnContext(e.context));
+      if (!touched) continue;
+      progress.paused = true;
+      this.deps.saveProgress(key(plan), progress);
+      this.deps.logger.info(
+        { component: "wind-down", room: plan.room, entity: touched.entity_id },
+        "wind-down paused: a light was changed by hand",
+      );
+      this.deps.onEvent("paused", plan, `${touched.entity_id} changed by hand`);
+    }
+  }
+
+  private schedule(ms: number): void {
+    if (!this.running) return;
+    this.cancel = this.deps.clock.setTimeout(() => {
+      void this.tick()
+        .catch((err: unknown) =>
+          this.deps.logger.error(
+            { component: "wind-down", err: (err as Error).message },
+            "wind-down tick failed",
+          ),
+        )
+        .finally(() => this.schedule(TICK_MS));
+    }, ms);
+  }
+
+  private async advance(plan: WindDownPlan, now: number): Promise<void> {
+    const k = key(plan);
+    let progress = this.deps.loadProgress(k);
+    if (progress?.paused || progress?.handed_back || progress?.skipped) return;
+    const lights = this.deps.roomLights(plan.room);
+    if (!progress) {
+      if (!this.deps.anyoneHome()) {
+        this.deps.saveProgress(k, {
+          date: plan.date,
+          room: plan.room,
+          start_state: {},
+          index: -1,
+          paused: false,
+          skipped: "nobody home",
+          handed_back: false,
+        });
+        this.deps.logger.info(
+          { component: "wind-down", room: plan.room },
+          "wind-down skipped: nobody is home",
+        );
+        this.deps.onEvent("skipped", plan, "nobody home");
+        return;
+      }
+      progress = {
+        date: plan.date,
+        room: plan.room,
+        start_state: this.startState(lights),
+        index: -1,
+        paused: false,
+        skipped: null,
+        handed_back: false,
+      };
+      this.deps.saveProgress(k, progress);
+      this.deps.logger.info(
+        { component: "wind-down", room: plan.room, anchor: plan.anchor.type },
+        "wind-down started",
+      );
+      this.deps.onEvent("started", plan, plan.note ?? "");
+      if (plan.soundscape) void this.deps.playSoundscape(plan.room, plan.soundscape);
+    }
+    if (this.deps.roomBusy(plan.room)) return;
+    const pos = stepAt(plan, now, progress.start_state);
+    if (pos.status === "done") {
+      progress.handed_back = true;
+      this.deps.saveProgress(k, progress);
+      this.deps.logger.info(
+        { component: "wind-down", room: plan.room },
+        "wind-down done: lights handed back",
+      );
+      this.deps.onEvent("handed_back", plan, "");
+      return;
+    }
+    if (pos.index <= progress.index || !pos.step) return;
+    const step = pos.step;
+    const on = lights.filter((id) => this.deps.getEntity(id)?.state === "on");
+    const transition = pos.next
+      ? Math.min(60, Math.max(1, (Date.parse(pos.next.at) - Date.parse(step.at)) / 1000 / 2))
+      : 30;
+    const actions: PlannedAction[] = on.map((entity_id, i) => ({
+      key: `winddown:${k}:${pos.index}:${i}`,
+      rule_id: "wind-down",
+      person: "home",
+      domain: "light",
+      service: "turn_on",
+      target: { entity_id },
+      data: { brightness_pct: step.brightness_pct, color_temp_kelvin: step.color_temp_kelvin, transition },
+      created_at: now,
+      not_after: now + ACTION_TTL_MS,
+      trigger: { score: 0, level: "calm", at: now },
+    }));
+    progress.index = pos.index;
+    this.deps.saveProgress(k, progress);
+    this.deps.onEvent(
+      "step",
+      plan,
+      `step ${pos.index + 1}: ${step.brightness_pct}% at ${step.color_temp_kelvin} K`,
+    );
+    if (actions.length) await this.deps.run(actions);
+  }
+
+  private startState(lights: readonly string[]): StartState {
+    for (const id of lights) {
+      const e = this.deps.getEntity(id);
+      if (e?.state !== "on") continue;
+      const b = e.attributes.brightness;
+      const k = e.attributes.color_temp_kelvin;
+      return {
+        brightness_pct: typeof b === "number" ? Math.round((b / 255) * 100) : undefined,
+        color_temp_kelvin: typeof k === "number" ? k : undefined,
+      };
+    }
+    return {};
+  }
+}
+
+function key(plan: WindDownPlan): string {
+  return `${plan.date}:${plan.room}`;
+}
