@@ -1,12 +1,21 @@
+import { once } from "node:events";
+import { createServer } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ActionOutcome } from "../../hub/actions/index.js";
 import { runViaActionRunner } from "../../hub/api/index.js";
 import { systemClock } from "../../hub/core/index.js";
 import type { PlannedAction } from "../../hub/rules/index.js";
+import { waitFor } from "../support/wait-for.js";
 import { require, startTestHub, type TestHub } from "./support.js";
 
-const { SseParser } = require("../../flows/nodes/lib/hub-client.cjs") as {
+const { SseParser, followEventStream } = require("../../flows/nodes/lib/hub-client.cjs") as {
   SseParser: new (onEvent: (type: string, data: string) => void) => { push(chunk: string): void };
+  followEventStream(options: {
+    link: () => { url: string; token: string };
+    onEvent: (type: string, data: unknown) => void;
+    onState: (state: string) => void;
+    minDelayMs?: number;
+  }): { close(): void };
 };
 
 let hub: TestHub;
@@ -129,5 +138,41 @@ describe("SseParser (calm nodes)", () => {
       ["stress", '{"a":1}'],
       ["message", "one\ntwo"],
     ]);
+  });
+});
+
+describe("followEventStream (calm nodes)", () => {
+  it("reconnects after the stream drops, and reports unauthorized", async () => {
+    let connections = 0;
+    const server = createServer((req, res) => {
+      connections++;
+      if (connections === 2) {
+        res.writeHead(401).end();
+        return;
+      }
+      expect(req.headers.authorization).toBe("Bearer t");
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.end(`event: voice\ndata: {"n":${connections}}\n\n`); // then the stream ends
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const port = (server.address() as { port: number }).port;
+    const events: unknown[] = [];
+    const states: string[] = [];
+    const stream = followEventStream({
+      link: () => ({ url: `http://127.0.0.1:${port}`, token: "t" }),
+      onEvent: (type, data) => events.push([type, data]),
+      onState: (s) => states.push(s),
+      minDelayMs: 10,
+    });
+    await waitFor(() => events.length === 2, { what: "two events over two connections" });
+    stream.close();
+    server.close();
+    expect(events).toEqual([
+      ["voice", { n: 1 }],
+      ["voice", { n: 3 }],
+    ]);
+    expect(states).toContain("unauthorized");
+    expect(states.filter((s) => s === "connected")).toHaveLength(2);
   });
 });
