@@ -1,5 +1,23 @@
 export { type ApiDeps, type ApiPlugin, buildApi, type DryRunReading } from "./app.js";
 export { RateLimiter, tokenMatches } from "./auth.js";
+export {
+  DEFAULT_EVENT_MAPPERS,
+  type EventMapper,
+  type EventSourceLike,
+  type EventsStreamOptions,
+  eventsStreamPlugin,
+  SSE_HEARTBEAT_MS,
+} from "./events-stream.js";
+export {
+  type ActionSubmitter,
+  type RunAction,
+  type RunActionBody,
+  RunActionBodySchema,
+  type RunActionResult,
+  RunActionResultSchema,
+  runActionPlugin,
+  runViaActionRunner,
+} from "./run-action.js";
 export { type Health, HealthSchema } from "./schemas.js";
 export { resolveApiToken, TOKEN_FILE } from "./token-file.js";
 export { describeAction } from "./words.js";

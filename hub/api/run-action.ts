@@ -1,0 +1,105 @@
+import { randomUUID } from "node:crypto";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { ActionOutcome } from "../actions/index.js";
+import type { Clock } from "../core/index.js";
+import { type PlannedAction, RuleActionSchema, substitutePerson } from "../rules/index.js";
+import type { ApiPlugin } from "./app.js";
+import { ErrorBodySchema } from "./schemas.js";
+
+/** A Home Assistant action as rules write it, plus the person it is for (which fills `{person}`). */
+export const RunActionBodySchema = RuleActionSchema.extend({
+  person: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe("Whom the action is for; replaces {person} in target and data."),
+});
+export type RunActionBody = z.infer<typeof RunActionBodySchema>;
+
+export const RunActionResultSchema = z.object({
+  result: z.string().describe("ok, error, expired or dropped"),
+  detail: z.string(),
+});
+export type RunActionResult = z.infer<typeof RunActionResultSchema>;
+
+export type RunAction = (body: RunActionBody) => Promise<RunActionResult>;
+
+/**
+ * `POST /api/actions/run`: runs one Home Assistant action on request (Node-RED's calm-action node, scripts).
+ * The body is validated with the rules' action schema; `{person}` is substituted before `runAction` sees it,
+ * and `runAction` is where the hub applies its safety caps.
+ */
+export function runActionPlugin(runAction: RunAction): ApiPlugin {
+  return (app, deps) => {
+    app.withTypeProvider<ZodTypeProvider>().post(
+      "/api/actions/run",
+      {
+        schema: {
+          tags: ["actions"],
+          description:
+            "Runs one Home Assistant action through the hub's action runner (safety caps, TTL, action log).",
+          body: RunActionBodySchema,
+          response: {
+            200: RunActionResultSchema,
+            400: ErrorBodySchema,
+            401: ErrorBodySchema,
+            409: ErrorBodySchema,
+          },
+        },
+      },
+      async (req) => {
+        const body = req.body.person === undefined ? req.body : substitutePerson(req.body, req.body.person);
+        const outcome = await runAction(body);
+        deps.logger.info(
+          { component: "api", action: body.action, person: body.person, result: outcome.result },
+          "action run on request",
+        );
+        return outcome;
+      },
+    );
+  };
+}
+
+/** What {@link runViaActionRunner} needs from the hub's ActionRunner. */
+export interface ActionSubmitter {
+  submit(actions: readonly PlannedAction[]): void;
+  onOutcome(listener: (outcome: ActionOutcome) => void): () => void;
+}
+
+/**
+ * A {@link RunAction} that hands the action to the hub's ActionRunner (at-most-once key, TTL, action log) and
+ * resolves with its outcome. The action is logged with rule id `source` (default "node-red").
+ */
+export function runViaActionRunner(
+  runner: ActionSubmitter,
+  clock: Clock,
+  options: { ttlMs?: number; source?: string } = {},
+): RunAction {
+  const ttlMs = options.ttlMs ?? 30_000;
+  const source = options.source ?? "node-red";
+  return (body) =>
+    new Promise((resolve) => {
+      const now = clock.now();
+      const [domain = "", service = ""] = body.action.split(".");
+      const action: PlannedAction = {
+        key: `${source}:${randomUUID()}`,
+        rule_id: source,
+        person: body.person ?? "",
+        domain,
+        service,
+        created_at: now,
+        not_after: now + ttlMs,
+        trigger: { score: 0, level: "calm", at: now },
+      };
+      if (body.target) action.target = body.target as Record<string, string | string[]>;
+      if (body.data) action.data = body.data;
+      const off = runner.onOutcome((o) => {
+        if (o.action.key !== action.key) return;
+        off();
+        resolve({ result: o.result, detail: o.detail });
+      });
+      runner.submit([action]);
+    });
+}

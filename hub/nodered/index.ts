@@ -1,0 +1,12 @@
+export {
+  DEFAULT_NODE_RED_PORT,
+  type EmbeddedNodeRed,
+  EXAMPLE_FLOWS,
+  exampleFlowFiles,
+  HTTP_NODE_ROOT,
+  HUB_URL_ENV,
+  mergeFlowFiles,
+  type NodeRedOptions,
+  packageRoot,
+  startNodeRed,
+} from "./embedded.js";
