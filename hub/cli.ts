@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { realpathSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadConfig } from "./config/index.js";
@@ -9,6 +10,7 @@ import { runDemo } from "./demo.js";
 import { evaluateCommand, hrvCommand } from "./detect/index.js";
 import { Hub } from "./hub.js";
 import { redactUrl } from "./mqtt/index.js";
+import { type EmbeddedNodeRed, startNodeRed } from "./nodered/index.js";
 import {
   formatSchedule,
   localDate,
@@ -31,7 +33,8 @@ const USAGE = `calm-hub ${VERSION}
 
 Usage:
   calm-hub demo                         everything embedded: broker, Home Assistant simulator, wearables
-  calm-hub start --config FILE          connect to your broker and Home Assistant
+  calm-hub start --config FILE [--node-red]
+                                        connect to your broker and Home Assistant (and start the Node-RED editor)
   calm-hub check-config FILE            print every problem in a config file as "path: message"
   calm-hub schedule --config FILE       planned evening wind-downs (see: calm-hub schedule --help)
   calm-hub hrv FILE [--json] [--no-filter]
@@ -69,10 +72,13 @@ const checkConfig: Command = async (argv, io) => {
   }
 };
 
-/** Runs a hub until SIGINT/SIGTERM, then stops it in reverse order. */
+/**
+ * Runs until SIGINT/SIGTERM, then stops everything in reverse order of start: `before` (what was started after
+ * the hub, e.g. Node-RED), the hub, then `after` (what the hub needed, e.g. the demo's embedded peers).
+ */
 export async function runUntilSignal(
   hub: Hub,
-  onStop: () => Promise<void> = async () => {},
+  stops: { before?: () => Promise<void>; after?: () => Promise<void> } = {},
 ): Promise<number> {
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -83,13 +89,14 @@ export async function runUntilSignal(
       }
       stopping = true;
       hub.logger.info({ component: "cli", signal }, "stopping");
-      void hub
-        .stop()
-        .then(onStop)
-        .then(
-          () => resolve(0),
-          () => resolve(1),
-        );
+      void (async () => {
+        await stops.before?.();
+        await hub.stop();
+        await stops.after?.();
+      })().then(
+        () => resolve(0),
+        () => resolve(1),
+      );
     };
     process.once("SIGINT", () => stop("SIGINT"));
     process.once("SIGTERM", () => stop("SIGTERM"));
@@ -99,11 +106,11 @@ export async function runUntilSignal(
 const start: Command = async (argv, io) => {
   const { values } = parseArgs({
     args: argv,
-    options: { config: { type: "string", short: "c" } },
+    options: { config: { type: "string", short: "c" }, "node-red": { type: "boolean", default: false } },
     allowPositionals: false,
   });
   if (!values.config) {
-    io.stderr("usage: calm-hub start --config FILE\n");
+    io.stderr("usage: calm-hub start --config FILE [--node-red]\n");
     return 2;
   }
   let config: Awaited<ReturnType<typeof loadConfig>>;
@@ -124,7 +131,17 @@ const start: Command = async (argv, io) => {
   io.stdout(
     `Calm Hub is running. MQTT ${redactUrl(config.mqtt.url)}, Home Assistant ${config.home_assistant.url}, API ${hub.apiUrl}\n`,
   );
-  return runUntilSignal(hub);
+  let nodeRed: EmbeddedNodeRed | undefined;
+  if (values["node-red"]) {
+    nodeRed = await startNodeRed({
+      hubUrl: hub.apiUrl,
+      apiToken: hub.apiToken,
+      userDir: join(config.data_dir, "node-red"),
+      logger,
+    });
+    io.stdout(`Node-RED editor with the calm nodes: ${nodeRed.editorUrl}\n`);
+  }
+  return runUntilSignal(hub, { before: async () => nodeRed?.stop() });
 };
 
 const schedule: Command = async (argv, io) => {

@@ -9,6 +9,7 @@ import type { ActionOutcome } from "./actions/index.js";
 import { loadConfig } from "./config/index.js";
 import { createRootLogger } from "./core/index.js";
 import { Hub } from "./hub.js";
+import { startNodeRed } from "./nodered/index.js";
 import type { Decision } from "./rules/index.js";
 
 export interface DemoIo {
@@ -17,7 +18,7 @@ export interface DemoIo {
   env: NodeJS.ProcessEnv;
 }
 
-export const DEMO_CONFIG = new URL("../config/examples/stress-scene.yaml", import.meta.url);
+export const DEMO_CONFIG = new URL("../config/examples/home.yaml", import.meta.url);
 const DEMO_PEOPLE = ["alice", "bob"];
 
 function clockTime(ms: number): string {
@@ -46,11 +47,18 @@ export function describeOutcome(o: ActionOutcome, at: number): string {
 export async function runDemo(
   argv: string[],
   io: DemoIo,
-  waitForStop: (hub: Hub, cleanup: () => Promise<void>) => Promise<number>,
+  waitForStop: (
+    hub: Hub,
+    stops: { before?: () => Promise<void>; after?: () => Promise<void> },
+  ) => Promise<number>,
 ): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { duration: { type: "string" }, "log-level": { type: "string" } },
+    options: {
+      duration: { type: "string" },
+      "log-level": { type: "string" },
+      "no-node-red": { type: "boolean", default: false },
+    },
     allowPositionals: false,
   });
   const logger = createRootLogger({ level: values["log-level"] ?? io.env.CALM_LOG_LEVEL ?? "warn" });
@@ -64,10 +72,39 @@ export async function runDemo(
     CALM_HA_TOKEN: sim.token,
     CALM_DATA_DIR: dataDir,
   });
+  // Demo timing: an episode gives the room back after 20 s of calm instead of three minutes.
+  config.episodes.calm_for_s = 20;
+  config.episodes.transition_s = 5;
   const hub = new Hub({ config, logger });
   hub.events.on("decision", (d) => io.stdout(`${describeDecision(d, hub.clock.now())}\n`));
-  hub.events.on("action", (o) => io.stdout(`${describeOutcome(o, hub.clock.now())}\n`));
+  hub.events.on("action", (o) => {
+    // Volume ramps are many small steps; the start and end of each are enough to watch.
+    if (/:(ramp|fade)-\d+:/.test(o.action.key)) return;
+    io.stdout(`${describeOutcome(o, hub.clock.now())}\n`);
+  });
+  hub.events.on("episode", (e, phase) => {
+    if (phase === "updated") return;
+    const what =
+      phase === "started"
+        ? `calm episode started in ${e.room} (${e.reason})`
+        : `calm episode ended (${e.end_reason}): room given back`;
+    io.stdout(`${clockTime(hub.clock.now())}  ${e.person.padEnd(6)} ${what}\n`);
+  });
   await hub.start();
+  const nodeRed = values["no-node-red"]
+    ? undefined
+    : await startNodeRed({
+        hubUrl: hub.apiUrl,
+        apiToken: hub.apiToken,
+        userDir: join(dataDir, "node-red"),
+        logger,
+        port: Number(io.env.CALM_NODE_RED_PORT ?? 1880),
+      }).catch((err: unknown) => {
+        io.stderr(
+          `Node-RED did not start (${(err as Error).message}); the hub runs on without the editor.\n`,
+        );
+        return undefined;
+      });
 
   // Alice's stress rises about 10 s in; Bob's follows later, and both repeat, so the demo keeps moving.
   const wearables = new WearableSimulator({
@@ -90,7 +127,9 @@ export async function runDemo(
       "Calm Hub demo: everything runs in this process.",
       `  MQTT broker (aedes)        ${broker.url}   (try: mosquitto_sub -p ${broker.port} -t 'calm/#' -v)`,
       `  Home Assistant simulator   ${sim.url}`,
-      `  HTTP API                   ${hub.apiUrl}/api/health   (token: ${hub.apiToken})`,
+      `  Dashboard                  ${hub.apiUrl}/   (token: ${hub.apiToken})`,
+      `  HTTP API                   ${hub.apiUrl}/api/health, docs at ${hub.apiUrl}/api/docs`,
+      `  Node-RED editor            ${nodeRed ? nodeRed.editorUrl : "(not started)"}`,
       `  Data folder                ${dataDir}`,
       `  People                     ${DEMO_PEOPLE.join(", ")} — Alice's stress starts rising in about 10 s.`,
       "Press Ctrl+C to stop.",
@@ -98,17 +137,21 @@ export async function runDemo(
     ].join("\n"),
   );
 
-  const cleanup = async (): Promise<void> => {
+  const before = async (): Promise<void> => {
+    await nodeRed?.stop();
     await wearables.stop();
+  };
+  const after = async (): Promise<void> => {
     await sim.stop();
     await broker.stop();
   };
   if (values.duration) {
     const seconds = Number(values.duration);
     await new Promise((r) => setTimeout(r, seconds * 1000));
+    await before();
     await hub.stop();
-    await cleanup();
+    await after();
     return 0;
   }
-  return waitForStop(hub, cleanup);
+  return waitForStop(hub, { before, after });
 }

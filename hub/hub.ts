@@ -2,7 +2,16 @@ import { EventEmitter } from "node:events";
 import type { FastifyInstance } from "fastify";
 import { getAdapter } from "../devices/adapters/index.js";
 import { type ActionOutcome, ActionRunner } from "./actions/index.js";
-import { type ApiPlugin, buildApi, type DryRunReading, type Health, resolveApiToken } from "./api/index.js";
+import {
+  type ApiPlugin,
+  buildApi,
+  type DryRunReading,
+  eventsStreamPlugin,
+  type Health,
+  resolveApiToken,
+  runActionPlugin,
+  runViaActionRunner,
+} from "./api/index.js";
 import type { Config } from "./config/index.js";
 import { type Clock, type Logger, type SleepState, type StressState, systemClock } from "./core/index.js";
 import { StressDetector } from "./detect/index.js";
@@ -315,7 +324,11 @@ export class Hub {
         exportPerson: (id) => ({ ...this.store.exportPerson(id), state: this.detector.state(id) ?? null }),
         deletePerson: (id) => this.deletePerson(id),
       },
-      this.options.apiPlugins ?? [],
+      [
+        eventsStreamPlugin(this.events),
+        runActionPlugin(runViaActionRunner(this.runner, this.clock)),
+        ...(this.options.apiPlugins ?? []),
+      ],
     );
     await api.listen({ host: http.host, port: http.port });
     this.api = api;
