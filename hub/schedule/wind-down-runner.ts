@@ -3,7 +3,7 @@ import type { PlannedAction } from "../rules/index.js";
 import { addDays } from "./calendar.js";
 import type { Location, WindDownConfig } from "./config.js";
 import { planWindDowns, type WindDownPlan } from "./plan.js";
-import { type StartState, stepAt } from "./steps.js";
+import { type StartState, stepAt, type WindDownStep } from "./steps.js";
 import { localDate } from "./zoned-time.js";
 
 interface EntityLike {
@@ -132,7 +132,6 @@ export class WindDownRunner {
     const k = key(plan);
     let progress = this.deps.loadProgress(k);
     if (progress?.paused || progress?.handed_back || progress?.skipped) return;
-    const lights = this.deps.roomLights(plan.room);
     if (!progress) {
       if (!this.deps.anyoneHome()) {
         this.deps.saveProgress(k, {
@@ -154,7 +153,7 @@ export class WindDownRunner {
       progress = {
         date: plan.date,
         room: plan.room,
-        start_state: this.startState(lights),
+        start_state: this.startState(this.deps.roomLights(plan.room)),
         index: -1,
         paused: false,
         skipped: null,
@@ -170,6 +169,9 @@ export class WindDownRunner {
     }
     if (this.deps.roomBusy(plan.room)) return;
     const pos = stepAt(plan, now, progress.start_state);
+    // The last step (the night setting) falls due at the end itself, so apply before handing back.
+    if (pos.step && pos.index > progress.index)
+      await this.applyStep(plan, progress, pos.index, pos.step, pos.next, now);
     if (pos.status === "done") {
       progress.handed_back = true;
       this.deps.saveProgress(k, progress);
@@ -178,16 +180,24 @@ export class WindDownRunner {
         "wind-down done: lights handed back",
       );
       this.deps.onEvent("handed_back", plan, "");
-      return;
     }
-    if (pos.index <= progress.index || !pos.step) return;
-    const step = pos.step;
-    const on = lights.filter((id) => this.deps.getEntity(id)?.state === "on");
-    const transition = pos.next
-      ? Math.min(60, Math.max(1, (Date.parse(pos.next.at) - Date.parse(step.at)) / 1000 / 2))
+  }
+
+  private async applyStep(
+    plan: WindDownPlan,
+    progress: WindDownProgress,
+    index: number,
+    step: WindDownStep,
+    next: WindDownStep | undefined,
+    now: number,
+  ): Promise<void> {
+    const k = key(plan);
+    const on = this.deps.roomLights(plan.room).filter((id) => this.deps.getEntity(id)?.state === "on");
+    const transition = next
+      ? Math.min(60, Math.max(1, (Date.parse(next.at) - Date.parse(step.at)) / 1000 / 2))
       : 30;
     const actions: PlannedAction[] = on.map((entity_id, i) => ({
-      key: `winddown:${k}:${pos.index}:${i}`,
+      key: `winddown:${k}:${index}:${i}`,
       rule_id: "wind-down",
       person: "home",
       domain: "light",
@@ -198,12 +208,12 @@ export class WindDownRunner {
       not_after: now + ACTION_TTL_MS,
       trigger: { score: 0, level: "calm", at: now },
     }));
-    progress.index = pos.index;
+    progress.index = index;
     this.deps.saveProgress(k, progress);
     this.deps.onEvent(
       "step",
       plan,
-      `step ${pos.index + 1}: ${step.brightness_pct}% at ${step.color_temp_kelvin} K`,
+      `step ${index + 1}: ${step.brightness_pct}% at ${step.color_temp_kelvin} K`,
     );
     if (actions.length) await this.deps.run(actions);
   }
