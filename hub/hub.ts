@@ -12,6 +12,10 @@ import { MqttLink, nativeTopicFilter, stateTopic } from "./mqtt/index.js";
 import { type Decision, evaluateRules, type Rule, RuleRegistry } from "./rules/index.js";
 import { Store } from "./store/index.js";
 import { VERSION } from "./version.js";
+// --- what people see (dashboard, HA discovery, metrics, live stream) ---
+import type { EpisodeSource } from "./api/views.js";
+import { HubControls } from "./controls/index.js";
+import { HubViews, type ViewsOptions } from "./dashboard/index.js";
 
 export interface HubEvents {
   sample: [sample: IngestedSample];
@@ -19,6 +23,8 @@ export interface HubEvents {
   decision: [decision: Decision];
   action: [outcome: ActionOutcome];
   link: [link: { mqtt: string; home_assistant: string }];
+  /** The "calm now" button of a room was pressed in Home Assistant: start a calm episode there. */
+  calm_now: [room: string];
 }
 
 export interface HubOptions {
@@ -29,6 +35,10 @@ export interface HubOptions {
   apiPlugins?: ApiPlugin[];
   /** Listen for HTTP; tests that only need MQTT and HA may turn it off. */
   http?: boolean;
+  /** Calm episodes for the dashboard, the API and Home Assistant (optional). */
+  episodes?: EpisodeSource;
+  /** Tunables of the dashboard, discovery and live stream (tests shorten delays). */
+  views?: ViewsOptions;
 }
 
 const DETECTOR_SAVE_MS = 60_000;
@@ -59,6 +69,10 @@ export class Hub {
   private sampleBuffer: IngestedSample["sample"][] = [];
   private readonly startedAt: number;
   private lastPublished = new Map<string, { level: string; score: number; at: number }>();
+  // --- what people see: pause/mode controls, episodes, and the dashboard/discovery/metrics glue ---
+  readonly controls: HubControls;
+  episodes: EpisodeSource | undefined;
+  readonly views: HubViews;
 
   constructor(options: HubOptions) {
     this.options = options;
@@ -109,6 +123,10 @@ export class Hub {
     this.rules = new RuleRegistry(config.rules, this.store);
     this.runner = new ActionRunner({ store: this.store, ha: this.ha, clock: this.clock, logger });
     this.runner.onOutcome((o) => this.events.emit("action", o));
+    // --- what people see ---
+    this.controls = new HubControls(() => this.clock.now());
+    this.episodes = options.episodes;
+    this.views = new HubViews(this, options.views);
   }
 
   get timeZone(): string {
@@ -132,6 +150,7 @@ export class Hub {
     try {
       this.store.open();
       this.stops.push({ name: "store", stop: () => this.store.close() });
+      this.controls.load(this.store);
       this.restoreDetector();
       const skipped = this.rules.load();
       if (skipped.length) log.warn({ component: "rules", skipped }, "saved rules that no longer validate were skipped");
@@ -148,7 +167,12 @@ export class Hub {
       this.stops.push({ name: "actions", stop: () => this.runner.stop() });
 
       for (const filter of this.ingest.filters()) this.mqtt.subscribe(filter);
-      this.mqtt.onMessage((topic, payload) => this.handleMessage(topic, payload));
+      // Discovery (Home Assistant commands and birth) before the first connection; its topics are not readings.
+      this.views.start();
+      this.stops.push({ name: "views", stop: () => this.views.stop() });
+      this.mqtt.onMessage((topic, payload) => {
+        if (!this.views.owns(topic)) this.handleMessage(topic, payload);
+      });
       await this.mqtt.start();
       this.stops.push({ name: "mqtt", stop: () => this.mqtt.stop() });
 
@@ -204,7 +228,7 @@ export class Hub {
         exportPerson: (id) => ({ ...this.store.exportPerson(id), state: this.detector.state(id) ?? null }),
         deletePerson: (id) => this.deletePerson(id),
       },
-      this.options.apiPlugins ?? [],
+      [...this.views.plugins(), ...(this.options.apiPlugins ?? [])],
     );
     await api.listen({ host: http.host, port: http.port });
     this.api = api;
@@ -228,6 +252,7 @@ export class Hub {
     this.sampleBuffer = this.sampleBuffer.filter((s) => s.person !== id);
     this.ingest.forget(id);
     this.lastPublished.delete(id);
+    this.views.forget(id);
     this.mqtt.publish(stateTopic(this.config.mqtt.base_topic, id), "", { retain: true });
     return this.store.deletePerson(id);
   }
@@ -261,6 +286,7 @@ export class Hub {
   }
 
   private decide(state: StressState, previous: StressState | undefined, readingId: string | undefined): void {
+    if (this.controls.paused) return; // paused from Home Assistant, the API or the dashboard: no rule fires
     const now = this.clock.now();
     const decisions = evaluateRules(this.rules.active(), { person: state.person, state, previous, reading_id: readingId }, {
       now,

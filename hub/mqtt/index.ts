@@ -1,2 +1,3 @@
 export { type MessageHandler, MqttLink, type MqttLinkOptions, type MqttLinkState, redactUrl } from "./link.js";
 export { nativeTopicFilter, stateTopic, statusTopic, topicMatches } from "./topics.js";
+export { type DiscoveryEntity, type DiscoveryMemory, type DiscoveryMqtt, type DiscoveryOptions, MqttDiscovery, slug } from "./discovery.js";
