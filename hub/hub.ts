@@ -12,8 +12,12 @@ import {
   runActionPlugin,
   runViaActionRunner,
 } from "./api/index.js";
+// --- what people see (dashboard, HA discovery, metrics, live stream) ---
+import type { EpisodeSource } from "./api/views.js";
 import type { Config } from "./config/index.js";
+import { HubControls } from "./controls/index.js";
 import { type Clock, type Logger, type SleepState, type StressState, systemClock } from "./core/index.js";
+import { HubViews, type ViewsOptions } from "./dashboard/index.js";
 import { StressDetector } from "./detect/index.js";
 import { EpisodeManager, type EpisodeView } from "./episodes/index.js";
 import { HaLink, type HaLinkState } from "./ha/index.js";
@@ -32,6 +36,8 @@ export interface HubEvents {
   link: [link: { mqtt: string; home_assistant: string }];
   episode: [episode: EpisodeView, phase: "started" | "ended" | "updated"];
   wind_down: [event: { kind: string; room: string; date: string; detail: string }];
+  /** The "calm now" button of a room was pressed in Home Assistant: start a calm episode there. */
+  calm_now: [room: string];
 }
 
 export interface HubOptions {
@@ -42,6 +48,13 @@ export interface HubOptions {
   apiPlugins?: ApiPlugin[];
   /** Listen for HTTP; tests that only need MQTT and HA may turn it off. */
   http?: boolean;
+  /**
+   * Where the dashboard, API and Home Assistant sensors read episodes from: the hub's own episode manager
+   * unless another engine is given (the view tests use a small one to place episodes in the past).
+   */
+  episodeSource?: EpisodeSource;
+  /** Tunables of the dashboard, discovery and live stream (tests shorten delays). */
+  views?: ViewsOptions;
 }
 
 const DETECTOR_SAVE_MS = 60_000;
@@ -66,8 +79,6 @@ export class Hub {
   readonly runner: ActionRunner;
   readonly episodes: EpisodeManager;
   readonly windDown: WindDownRunner;
-  /** Set from the dashboard or Home Assistant's pause switch: rules decide nothing while paused. */
-  paused = false;
   private readonly sleep = new Map<string, SleepState>();
   apiToken = "";
   api: FastifyInstance | undefined;
@@ -77,6 +88,9 @@ export class Hub {
   private sampleBuffer: IngestedSample["sample"][] = [];
   private readonly startedAt: number;
   private lastPublished = new Map<string, { level: string; score: number; at: number }>();
+  // --- what people see: pause/mode controls, episodes, and the dashboard/discovery/metrics glue ---
+  readonly controls: HubControls;
+  readonly views: HubViews;
 
   constructor(options: HubOptions) {
     this.options = options;
@@ -163,6 +177,38 @@ export class Hub {
         this.events.emit("wind_down", { kind, room: plan.room, date: plan.date, detail }),
     });
     this.registerHubActions();
+    // --- what people see ---
+    this.controls = new HubControls(() => this.clock.now());
+    this.views = new HubViews(this, options.views);
+    this.events.on("calm_now", (room) => void this.calmNow(room));
+  }
+
+  /** The dashboard's and Home Assistant's view of episodes. */
+  get episodeSource(): EpisodeSource {
+    if (this.options.episodeSource) return this.options.episodeSource;
+    const toView = (e: EpisodeView) => ({ ...e, ended_at: e.ended_at ?? undefined });
+    return {
+      listEpisodes: () => {
+        const active = this.episodes.activeEpisodes();
+        const ended = this.episodes
+          .history()
+          .filter((e) => e.state === "ended")
+          .slice(0, 20);
+        return [...active, ...ended].map(toView);
+      },
+      stopEpisode: async (id) => (await this.episodes.stopEpisode({ id })) !== undefined,
+      onEpisode: (listener) => {
+        const handler = (e: EpisodeView): void => listener(toView(e));
+        this.events.on("episode", handler);
+        return () => this.events.off("episode", handler);
+      },
+    };
+  }
+
+  private async calmNow(room: string): Promise<void> {
+    const person = this.config.rooms[room]?.people[0] ?? "household";
+    const r = await this.episodes.startEpisode({ person, room, reason: "calm now button" });
+    if (!r.ok) this.logger.info({ component: "hub", room }, `calm now not started: ${r.reason}`);
   }
 
   /** Where the sun is computed for: the config's location, else Home Assistant's. */
@@ -238,6 +284,7 @@ export class Hub {
     try {
       this.store.open();
       this.stops.push({ name: "store", stop: () => this.store.close() });
+      this.controls.load(this.store);
       this.restoreDetector();
       const skipped = this.rules.load();
       if (skipped.length)
@@ -263,7 +310,12 @@ export class Hub {
       this.stops.push({ name: "wind-down", stop: () => this.windDown.stop() });
 
       for (const filter of this.ingest.filters()) this.mqtt.subscribe(filter);
-      this.mqtt.onMessage((topic, payload) => this.handleMessage(topic, payload));
+      // Discovery (Home Assistant commands and birth) before the first connection; its topics are not readings.
+      this.views.start();
+      this.stops.push({ name: "views", stop: () => this.views.stop() });
+      this.mqtt.onMessage((topic, payload) => {
+        if (!this.views.owns(topic)) this.handleMessage(topic, payload);
+      });
       await this.mqtt.start();
       this.stops.push({ name: "mqtt", stop: () => this.mqtt.stop() });
 
@@ -327,6 +379,7 @@ export class Hub {
       [
         eventsStreamPlugin(this.events),
         runActionPlugin(runViaActionRunner(this.runner, this.clock)),
+        ...this.views.plugins(),
         ...(this.options.apiPlugins ?? []),
       ],
     );
@@ -357,6 +410,7 @@ export class Hub {
     this.ingest.forget(id);
     this.detector.forget(id);
     this.lastPublished.delete(id);
+    this.views.forget(id);
     this.mqtt.publish(stateTopic(this.config.mqtt.base_topic, id), "", { retain: true });
     return this.store.deletePerson(id);
   }
@@ -401,12 +455,13 @@ export class Hub {
       this.events.emit("stress", state, previous);
       this.publishState(state);
       this.episodes.onStress(state);
-      if (!item.fresh || !state.actionable || this.paused) continue;
+      if (!item.fresh || !state.actionable) continue;
       this.decide(state, previous, item.sample.id);
     }
   }
 
   private decide(state: StressState, previous: StressState | undefined, readingId: string | undefined): void {
+    if (this.controls.paused) return; // paused from Home Assistant, the API or the dashboard: no rule fires
     const now = this.clock.now();
     const decisions = evaluateRules(
       this.rules.active(),

@@ -29,6 +29,15 @@ export const MqttConfigSchema = z.strictObject({
     .regex(/^[^#+]+$/)
     .default("calm"),
   keepalive_s: z.number().int().min(5).max(3600).default(30),
+  discovery: z
+    .boolean()
+    .default(true)
+    .describe("Publish Home Assistant MQTT discovery for the hub's own entities."),
+  discovery_prefix: z
+    .string()
+    .regex(/^[^#+]+$/)
+    .default("homeassistant")
+    .describe("Home Assistant's discovery prefix (its birth topic is <prefix>/status)."),
 });
 
 export const HomeAssistantConfigSchema = z.strictObject({

@@ -1,4 +1,12 @@
 export {
+  type DiscoveryEntity,
+  type DiscoveryMemory,
+  type DiscoveryMqtt,
+  type DiscoveryOptions,
+  MqttDiscovery,
+  slug,
+} from "./discovery.js";
+export {
   type MessageHandler,
   MqttLink,
   type MqttLinkOptions,

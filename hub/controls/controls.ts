@@ -1,0 +1,87 @@
+import { z } from "zod";
+
+export const HubModeSchema = z
+  .enum(["normal", "guests", "away", "sleep"])
+  .describe("What the household is doing");
+export type HubMode = z.infer<typeof HubModeSchema>;
+export const HUB_MODES: readonly HubMode[] = HubModeSchema.options;
+
+export const ControlStateSchema = z.object({
+  paused: z.boolean().describe("True while all automation is paused: no rule fires."),
+  mode: HubModeSchema,
+  updated_at: z.number().describe("Epoch ms of the last change."),
+  changed_by: z.string().describe('Who changed it last: "home_assistant", "api", "dashboard" or "start".'),
+});
+export type ControlState = z.infer<typeof ControlStateSchema>;
+
+/** Where the controls survive a restart (the hub's SQLite store satisfies it). */
+export interface ControlMemory {
+  getDoc<T>(scope: string, key: string): T | undefined;
+  putDoc(scope: string, key: string, value: unknown, at: number): void;
+}
+
+const SCOPE = "hub";
+const KEY = "controls";
+
+/**
+ * The household-wide switches: pause all automation, and the mode. Changed from Home Assistant (MQTT
+ * discovery entities), the API or the dashboard; listeners publish the new state wherever it is shown.
+ */
+export class HubControls {
+  private current: ControlState;
+  private readonly listeners = new Set<(state: ControlState, previous: ControlState) => void>();
+  private readonly now: () => number;
+  private memory: ControlMemory | undefined;
+
+  constructor(now: () => number = Date.now) {
+    this.now = now;
+    this.current = { paused: false, mode: "normal", updated_at: now(), changed_by: "start" };
+  }
+
+  get paused(): boolean {
+    return this.current.paused;
+  }
+
+  get mode(): HubMode {
+    return this.current.mode;
+  }
+
+  get state(): ControlState {
+    return { ...this.current };
+  }
+
+  /** Restores the last saved state (a paused hub stays paused across a restart) and saves future changes. */
+  load(memory: ControlMemory): void {
+    this.memory = memory;
+    const saved = ControlStateSchema.safeParse(memory.getDoc<unknown>(SCOPE, KEY));
+    if (saved.success) this.current = saved.data;
+  }
+
+  onChange(listener: (state: ControlState, previous: ControlState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  setPaused(paused: boolean, by: string): ControlState {
+    return this.update({ paused }, by);
+  }
+
+  setMode(mode: HubMode, by: string): ControlState {
+    return this.update({ mode }, by);
+  }
+
+  update(change: { paused?: boolean | undefined; mode?: HubMode | undefined }, by: string): ControlState {
+    const previous = this.current;
+    const next: ControlState = {
+      paused: change.paused ?? previous.paused,
+      mode: change.mode ?? previous.mode,
+      updated_at: this.now(),
+      changed_by: by,
+    };
+    if (next.paused === previous.paused && next.mode === previous.mode) return this.state;
+    this.current = next;
+    this.memory?.putDoc(SCOPE, KEY, next, next.updated_at);
+    for (const l of this.listeners) l(this.state, previous);
+    return this.state;
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * What people see, wired to the hub in one place: Home Assistant discovery entities, the stress history
+ * behind the charts, Prometheus metrics, the live stream, the dashboard's API routes and the page itself.
+ */
+import type { ApiPlugin } from "../api/index.js";
+import { LiveStream } from "../api/live.js";
+import { Metrics, metricsRoutes } from "../api/metrics.js";
+import { type EpisodeView, isRunning, viewRoutes } from "../api/views.js";
+import type { ControlState } from "../controls/index.js";
+import { StressHistory, type StressHistoryOptions } from "../history/index.js";
+import type { Hub } from "../hub.js";
+import { MqttDiscovery } from "../mqtt/index.js";
+import type { Location, WindDownConfig } from "../schedule/index.js";
+import { VERSION } from "../version.js";
+import { dashboardPage } from "./page.js";
+
+export interface ViewsOptions {
+  /** Delay before re-publishing discovery after Home Assistant's birth message (tests use 0). */
+  birthDelayMs?: () => number;
+  liveHeartbeatMs?: number;
+  history?: StressHistoryOptions;
+}
+
+/** The configuration sections other parts of the hub may add; read here when present. */
+interface OptionalConfig {
+  wind_down?: readonly WindDownConfig[];
+  location?: Location;
+}
+
+export class HubViews {
+  readonly history: StressHistory;
+  readonly metrics: Metrics;
+  readonly live: LiveStream;
+  readonly discovery: MqttDiscovery | undefined;
+  private readonly hub: Hub;
+  private readonly offs: (() => void)[] = [];
+
+  constructor(hub: Hub, options: ViewsOptions = {}) {
+    this.hub = hub;
+    const config = hub.config;
+    this.history = new StressHistory(options.history);
+    this.metrics = new Metrics({
+      ingest: () => hub.ingest.counters,
+      links: () => ({ mqtt: hub.mqtt.state, home_assistant: hub.ha.state }),
+      paused: () => hub.controls.paused,
+      people: () => hub.people().length,
+      liveClients: () => this.live.clientCount,
+      uptimeS: () => hub.health().uptime_s,
+      version: VERSION,
+    });
+    this.live = new LiveStream({
+      events: hub.events,
+      now: () => hub.clock.now(),
+      ...(options.liveHeartbeatMs === undefined ? {} : { heartbeatMs: options.liveHeartbeatMs }),
+    });
+    if (config.mqtt.discovery) {
+      this.discovery = new MqttDiscovery({
+        mqtt: hub.mqtt,
+        baseTopic: config.mqtt.base_topic,
+        prefix: config.mqtt.discovery_prefix,
+        hubId: config.mqtt.client_id,
+        version: VERSION,
+        people: () => Object.entries(config.people).map(([id, p]) => ({ id, name: p.name ?? id })),
+        rooms: () => Object.entries(config.rooms).map(([id, r]) => r.name ?? id),
+        controls: hub.controls,
+        episodeActive: (person) =>
+          hub.episodeSource.listEpisodes().some((e) => e.person === person && isRunning(e)) ?? false,
+        onCalmNow: (name) =>
+          hub.events.emit(
+            "calm_now",
+            Object.entries(config.rooms).find(([id, r]) => (r.name ?? id) === name)?.[0] ?? name,
+          ),
+        logger: hub.logger,
+        memory: hub.store,
+        now: () => hub.clock.now(),
+        ...(options.birthDelayMs ? { birthDelayMs: options.birthDelayMs } : {}),
+      });
+    }
+    // Listeners from construction on, so no reading or decision before start() goes uncounted.
+    hub.events.on("stress", (s) => this.history.record(s));
+    hub.events.on("decision", (d) => this.metrics.decision(d.outcome));
+    hub.events.on("action", (o) => this.metrics.action(o.result, o.latency_ms));
+    hub.controls.onChange((s: ControlState) => this.live.control(s));
+  }
+
+  /** Before the MQTT link starts, so that discovery is published on its first connection. */
+  start(): void {
+    this.discovery?.start();
+    const off = this.hub.episodeSource.onEpisode?.((e) => this.episodeChanged(e));
+    if (off) this.offs.push(off);
+  }
+
+  stop(): void {
+    for (const off of this.offs.splice(0)) off();
+    this.discovery?.stop();
+    this.live.close();
+  }
+
+  /** An episode started, ended or was stopped: tell the dashboards and Home Assistant. */
+  episodeChanged(e: EpisodeView): void {
+    this.live.episode(e);
+    const running =
+      this.hub.episodeSource.listEpisodes().some((x) => x.person === e.person && isRunning(x)) ??
+      isRunning(e);
+    this.discovery?.publishEpisode(e.person, running);
+  }
+
+  /** MQTT topics the views consume (Home Assistant commands and birth); not wearable readings. */
+  owns(topic: string): boolean {
+    return this.discovery?.owns(topic) ?? false;
+  }
+
+  /** Per-person delete. */
+  forget(person: string): void {
+    this.history.forget(person);
+  }
+
+  location(): Location | undefined {
+    const configured = (this.hub.config as OptionalConfig).location;
+    if (configured) return configured;
+    const ha = this.hub.ha.haConfig;
+    if (!ha || !Number.isFinite(ha.latitude) || !Number.isFinite(ha.longitude) || !ha.time_zone)
+      return undefined;
+    return { latitude: ha.latitude, longitude: ha.longitude, time_zone: ha.time_zone };
+  }
+
+  /** The API route groups, in registration order. */
+  plugins(): ApiPlugin[] {
+    const hub = this.hub;
+    return [
+      viewRoutes({
+        now: () => hub.clock.now(),
+        people: () => hub.people(),
+        room: (id) => hub.config.people[id]?.room,
+        history: this.history,
+        samples: (person, since, limit) => hub.store.samples(person, since, limit),
+        episodes: () => hub.episodeSource,
+        controls: hub.controls,
+        windDowns: () => (hub.config as OptionalConfig).wind_down ?? [],
+        location: () => this.location(),
+        episodeChanged: (e) => this.episodeChanged(e),
+      }),
+      this.live.routes(),
+      metricsRoutes(this.metrics),
+      dashboardPage(),
+    ];
+  }
+}

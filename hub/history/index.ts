@@ -1,0 +1,1 @@
+export { type StressBucket, StressHistory, type StressHistoryOptions } from "./stress-history.js";

@@ -1,0 +1,198 @@
+import { existsSync, mkdirSync } from "node:fs";
+import type { MqttClient } from "mqtt";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AUTH, connectClient, type HubFixture, startHub, TOKEN } from "../api/fixture.js";
+import { requirePeerInCi } from "../support/broker.js";
+import { waitFor } from "../support/wait-for.js";
+
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+// Under CI=true a missing Chromium fails the run instead of skipping it.
+const available = requirePeerInCi(existsSync(CHROMIUM), `Chromium (${CHROMIUM})`);
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+describe.skipIf(!available)("dashboard in a real browser", () => {
+  let f: HubFixture;
+  let wearable: MqttClient;
+  let browser: Browser;
+  let page: Page;
+  const requests: string[] = [];
+  const errors: string[] = [];
+
+  async function reading(person: string, ts: number, stress: number, hr?: number): Promise<void> {
+    await wearable.publishAsync(
+      `${f.base}/${person}/wearable`,
+      JSON.stringify({ ts, stress, ...(hr ? { hr } : {}) }),
+      { qos: 1 },
+    );
+  }
+
+  beforeAll(async () => {
+    f = await startHub();
+    wearable = await connectClient(f.broker.url, `wearable_${f.base}`);
+    // An afternoon of readings: Alice's stress climbs, then eases after a calm episode; Bob stays calm.
+    const now = Date.now();
+    for (let m = 300; m >= 2; m -= 4) {
+      const t = now - m * 60_000;
+      const alice = 25 + 50 * Math.exp(-(((m - 110) / 45) ** 2)) + 6 * Math.sin(m / 9);
+      await reading("alice", t, Math.round(alice), 70 + Math.round(alice / 3));
+      await reading("bob", t, Math.round(18 + 8 * Math.sin(m / 15)));
+    }
+    const done = f.episodes.start(
+      "alice",
+      "Living room",
+      "stress stayed high for 10 minutes",
+      now - 140 * 60_000,
+    );
+    await f.episodes.stopEpisode(done.id, now - 95 * 60_000);
+    // Two entries in the action log, as the action runner writes them.
+    for (const [i, result] of (["ok", "ok"] as const).entries()) {
+      const at = now - (140 - i * 45) * 60_000;
+      const entry = {
+        key: `k${i}`,
+        at,
+        rule_id: "evening-calm",
+        person: "alice",
+        trigger: { score: 74, level: "high", at },
+        call: {
+          domain: i === 0 ? "scene" : "media_player",
+          service: i === 0 ? "turn_on" : "play_media",
+          target: { entity_id: i === 0 ? "scene.calm_alice" : "media_player.living_room" },
+        },
+      };
+      f.hub.store.claimAction(entry);
+      f.hub.store.finishAction(entry.key, result, "", 120);
+    }
+    f.episodes.start("alice", "Living room", "stress reached 72", now - 20 * 60_000);
+    await f.hub.api?.inject({
+      method: "PUT",
+      url: "/api/rules/evening-calm",
+      headers: AUTH,
+      payload: {
+        id: "evening-calm",
+        description: "Dim the living room when stress turns high",
+        trigger: { type: "level", to: "high" },
+        actions: [{ action: "scene.turn_on", target: { entity_id: "scene.calm_{person}" } }],
+      },
+    });
+    await waitFor(() => f.hub.store.samples("alice", 0).length > 50, { what: "readings stored" });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    page.on("request", (r) => requests.push(r.url()));
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => {
+      // A refused token (401) and the unknown location (409) are expected answers, not page errors.
+      if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) errors.push(m.text());
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await wearable?.endAsync();
+    await f?.stop();
+  });
+
+  it("asks for the token once, refuses a wrong one, and shows the people", async () => {
+    await page.goto(f.hub.apiUrl);
+    await page.locator("#login").waitFor({ state: "visible" });
+    expect(await page.locator("#app").isHidden()).toBe(true);
+    await page.fill("#token", "wrong-token-wrong-token");
+    await page.click("#login button[type=submit]");
+    await page.locator("#login-error", { hasText: "not accepted" }).waitFor();
+    await page.fill("#token", TOKEN);
+    await page.click("#login button[type=submit]");
+    await page.locator("#app").waitFor({ state: "visible" });
+    await page.locator('[data-person="alice"] h3', { hasText: "Alice" }).waitFor();
+    await page.locator('[data-person="bob"] h3', { hasText: "Bob" }).waitFor();
+    expect(await page.evaluate(() => localStorage.getItem("calm-hub.token"))).toBe(TOKEN);
+    // The chart has the history, the bands and the episode markers.
+    const chart = page.locator('[data-person="alice"] svg.chart');
+    await waitFor(async () => Number(await chart.getAttribute("data-points")) > 30, {
+      what: "history in the chart",
+    });
+    expect(await chart.locator("rect.band-high").count()).toBe(1);
+    expect(await chart.locator("line.episode-start").count()).toBe(2);
+    expect(await chart.locator("line.episode-end").count()).toBe(1);
+    // Remembered: a reload goes straight to the dashboard.
+    await page.reload();
+    await page.locator('[data-person="alice"]').waitFor();
+    expect(await page.locator("#login").isHidden()).toBe(true);
+  });
+
+  it("updates the chart live when a reading arrives over MQTT", async () => {
+    await page.waitForFunction(() => document.body.dataset.live === "open");
+    const chart = page.locator('[data-person="alice"] svg.chart');
+    const before = Number(await chart.getAttribute("data-points"));
+    await reading("alice", Date.now(), 85);
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-person="alice"] svg.chart')?.getAttribute("data-last-score") === "85",
+    );
+    expect(Number(await chart.getAttribute("data-points"))).toBe(before + 1);
+    expect(await page.locator('[data-person="alice"] [data-role="score"]').textContent()).toBe("85");
+    expect(await page.locator('[data-person="alice"] [data-role="level"]').textContent()).toBe("High");
+  });
+
+  it("shows today's rules, wind-down and action log, and toggles a rule", async () => {
+    await page.locator("#schedule li", { hasText: "location is not known" }).waitFor();
+    const toggle = page.locator('input[data-rule="evening-calm"]');
+    expect(await toggle.isChecked()).toBe(true);
+    await page.locator("label", { has: toggle }).click();
+    await waitFor(() => f.hub.rules.get("evening-calm")?.rule.enabled === false, { what: "rule disabled" });
+    await page.locator("label", { has: toggle }).click();
+    await waitFor(() => f.hub.rules.get("evening-calm")?.rule.enabled === true, { what: "rule enabled" });
+    await page
+      .locator("#actions li", { hasText: 'rule "evening-calm" called scene.turn_on on scene.calm_alice' })
+      .waitFor();
+    expect(await page.locator("#actions li").count()).toBe(2);
+  });
+
+  it("stops a running episode with its Stop button", async () => {
+    const running = f.episodes.listEpisodes().find((e) => e.ended_at === undefined);
+    expect(running).toBeDefined();
+    const button = page.locator(`button[data-episode-id="${running?.id}"]`);
+    await button.waitFor();
+    await page.screenshot({ path: "test-results/dashboard.png", fullPage: true });
+    await button.click();
+    await waitFor(() => f.episodes.listEpisodes().every((e) => e.ended_at !== undefined), {
+      what: "episode stopped",
+    });
+    await button.waitFor({ state: "detached" });
+    await page.locator("#episodes li", { hasText: "No calm episode running." }).waitFor();
+    // Both episodes now have an end marker (a line has no area, so "attached", not "visible").
+    await page.locator('[data-person="alice"] line.episode-end').nth(1).waitFor({ state: "attached" });
+  });
+
+  it("pauses automation from the page, and follows a pause from Home Assistant", async () => {
+    await page.locator("label", { has: page.locator("#paused") }).click();
+    await waitFor(() => f.hub.controls.paused, { what: "paused" });
+    await page.locator("#paused-note").waitFor({ state: "visible" });
+    f.hub.controls.setPaused(false, "home_assistant");
+    await page.locator("#paused-note").waitFor({ state: "hidden" });
+    expect(await page.locator("#paused").isChecked()).toBe(false);
+  });
+
+  it("fits a phone screen and never loads anything from elsewhere", async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    await phone.addInitScript((t) => localStorage.setItem("calm-hub.token", t), TOKEN);
+    await phone.goto(f.hub.apiUrl);
+    await phone.locator('[data-person="alice"] svg.chart').waitFor();
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    mkdirSync("test-results", { recursive: true });
+    await phone.screenshot({ path: "test-results/dashboard-phone.png", fullPage: true });
+    await phone.close();
+    const origin = new URL(f.hub.apiUrl).origin;
+    expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith("data:"))).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
