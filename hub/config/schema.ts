@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { FriendsConfigSchema } from "../friends/config.js";
 import { RuleSchema } from "../rules/index.js";
+import { VoiceConfigSchema } from "../voice/config.js";
 
 const PERSON_ID = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
@@ -128,6 +130,8 @@ export const ConfigSchema = z
       )
       .default({}),
     rules: z.array(RuleSchema).default([]),
+    voice: VoiceConfigSchema.prefault({}),
+    friends: FriendsConfigSchema,
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
