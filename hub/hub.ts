@@ -19,7 +19,8 @@ import { HubControls } from "./controls/index.js";
 import { type Clock, type Logger, type SleepState, type StressState, systemClock } from "./core/index.js";
 import { HubViews, type ViewsOptions } from "./dashboard/index.js";
 import { StressDetector } from "./detect/index.js";
-import { EpisodeManager, type EpisodeView } from "./episodes/index.js";
+import { EpisodeManager, type EpisodeView, episodeControl } from "./episodes/index.js";
+import { createFriendSuggester, type FriendSuggester } from "./friends/index.js";
 import { HaLink, type HaLinkState } from "./ha/index.js";
 import { Ingest, type IngestedSample, type Route } from "./ingest/index.js";
 import { MqttLink, nativeTopicFilter, stateTopic } from "./mqtt/index.js";
@@ -27,6 +28,7 @@ import { type Decision, evaluateRules, type Rule, RuleRegistry } from "./rules/i
 import { type Location, type WindDownProgress, WindDownRunner } from "./schedule/index.js";
 import { Store } from "./store/index.js";
 import { VERSION } from "./version.js";
+import { createVoiceService, type VoiceService, voiceApiPlugin } from "./voice/index.js";
 
 export interface HubEvents {
   sample: [sample: IngestedSample];
@@ -79,6 +81,8 @@ export class Hub {
   readonly runner: ActionRunner;
   readonly episodes: EpisodeManager;
   readonly windDown: WindDownRunner;
+  readonly friends: FriendSuggester;
+  readonly voice: VoiceService;
   private readonly sleep = new Map<string, SleepState>();
   apiToken = "";
   api: FastifyInstance | undefined;
@@ -177,6 +181,31 @@ export class Hub {
         this.events.emit("wind_down", { kind, room: plan.room, date: plan.date, detail }),
     });
     this.registerHubActions();
+    const episodeApi = episodeControl(this.episodes);
+    this.friends = createFriendSuggester({
+      ha: this.ha,
+      store: this.store,
+      clock: this.clock,
+      logger,
+      config: config.friends,
+      timeZone: () => this.timeZone,
+      events: this.events,
+      episodes: episodeApi,
+    });
+    this.voice = createVoiceService({
+      ha: this.ha,
+      episodes: episodeApi,
+      config: config.voice,
+      clock: this.clock,
+      logger,
+      friends: this.friends,
+      windDown: {
+        startNow: (r) => this.windDown.startNow(r.room ?? this.config.people[r.person]?.room ?? ""),
+      },
+      people: config.people,
+      rooms: Object.keys(config.rooms),
+      soundscapes: Object.keys(config.soundscapes).map((id) => id.replaceAll("_", " ")),
+    });
     // --- what people see ---
     this.controls = new HubControls(() => this.clock.now());
     this.views = new HubViews(this, options.views);
@@ -308,6 +337,10 @@ export class Hub {
       this.stops.push({ name: "episodes", stop: () => this.episodes.stop() });
       this.windDown.start();
       this.stops.push({ name: "wind-down", stop: () => this.windDown.stop() });
+      this.friends.start();
+      this.stops.push({ name: "friends", stop: () => this.friends.stop() });
+      this.voice.start();
+      this.stops.push({ name: "voice", stop: () => this.voice.stop() });
 
       for (const filter of this.ingest.filters()) this.mqtt.subscribe(filter);
       // Discovery (Home Assistant commands and birth) before the first connection; its topics are not readings.
@@ -380,6 +413,7 @@ export class Hub {
         eventsStreamPlugin(this.events),
         runActionPlugin(runViaActionRunner(this.runner, this.clock)),
         ...this.views.plugins(),
+        voiceApiPlugin(this.voice),
         ...(this.options.apiPlugins ?? []),
       ],
     );

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { DetectorConfigSchema } from "../detect/index.js";
+import { FriendsConfigSchema } from "../friends/index.js";
 import { RuleSchema } from "../rules/index.js";
 import { LocationSchema, WindDownListSchema } from "../schedule/index.js";
+import { VoiceConfigSchema } from "../voice/index.js";
 
 const PERSON_ID = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
@@ -248,6 +250,8 @@ export const ConfigSchema = z
       "Stress detection tuning; the defaults were chosen on the stress-predict development split.",
     ),
     wind_down: WindDownListSchema.default([]),
+    voice: VoiceConfigSchema.prefault({}),
+    friends: FriendsConfigSchema,
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();

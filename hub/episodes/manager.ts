@@ -190,7 +190,7 @@ export class EpisodeManager {
     }
     const lightSnaps = snapshots.filter((s) => s.entity_id.startsWith("light."));
     const lights = calmLights(lightSnaps, config.episodes, night);
-    const soundName = request.soundscape ?? config.episodes.soundscape;
+    const soundName = (request.soundscape ?? config.episodes.soundscape)?.replaceAll(" ", "_");
     const soundscape = soundName === undefined ? undefined : config.soundscapes[soundName];
     const asleep = [...found.room.people, request.person].some((p) => this.deps.isAsleep(p));
     const player = found.room.media_player
@@ -319,7 +319,7 @@ export class EpisodeManager {
   async playSoundscape(roomId: string, name: string): Promise<{ ok: boolean; detail: string }> {
     const { config, clock } = this.deps;
     const room = config.rooms[roomId];
-    const soundscape = config.soundscapes[name];
+    const soundscape = config.soundscapes[name.replaceAll(" ", "_")];
     if (!room) return { ok: false, detail: `there is no room "${roomId}"` };
     if (!soundscape) return { ok: false, detail: `there is no soundscape "${name}"` };
     const playerId = room.media_player;

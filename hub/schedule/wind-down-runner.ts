@@ -2,9 +2,9 @@ import type { Cancel, Clock, Logger } from "../core/index.js";
 import type { PlannedAction } from "../rules/index.js";
 import { addDays } from "./calendar.js";
 import type { Location, WindDownConfig } from "./config.js";
-import { planWindDowns, type WindDownPlan } from "./plan.js";
+import { planWindDowns, stepCount, type WindDownPlan } from "./plan.js";
 import { type StartState, stepAt, type WindDownStep } from "./steps.js";
-import { localDate } from "./zoned-time.js";
+import { formatZoned, localDate } from "./zoned-time.js";
 
 interface EntityLike {
   entity_id: string;
@@ -55,6 +55,8 @@ export class WindDownRunner {
   private cancel: Cancel | undefined;
   private warnedNoLocation = false;
   private running = false;
+  /** Wind-downs started by request ("start the wind-down"), beside the planned ones. */
+  private manual: WindDownPlan[] = [];
 
   constructor(deps: WindDownRunnerDeps) {
     this.deps = deps;
@@ -76,8 +78,41 @@ export class WindDownRunner {
     const location = this.deps.location();
     if (!location) return [];
     const today = localDate(now, location.time_zone);
-    const plans = planWindDowns(this.deps.windDowns, { from: addDays(today, -1), days: 2, location });
+    const plans = [
+      ...planWindDowns(this.deps.windDowns, { from: addDays(today, -1), days: 2, location }),
+      ...this.manual,
+    ];
+    this.manual = this.manual.filter((p) => now < Date.parse(p.end) + TICK_MS * 2);
     return plans.filter((p) => Date.parse(p.start) <= now && now < Date.parse(p.end) + TICK_MS * 2);
+  }
+
+  /** Starts a room's wind-down now, with that room's configured duration and night setting. */
+  async startNow(room: string): Promise<{ ok: boolean; detail: string }> {
+    const location = this.deps.location();
+    const config =
+      this.deps.windDowns.find((w) => w.enabled && w.rooms.includes(room)) ??
+      this.deps.windDowns.find((w) => w.enabled);
+    if (!config) return { ok: false, detail: "no wind-down is set up" };
+    if (!location) return { ok: false, detail: "the home's location is not known yet" };
+    const now = this.deps.clock.now();
+    if (this.current(now).some((p) => p.room === room))
+      return { ok: true, detail: "the wind-down is already running here" };
+    const end = now + config.duration_min * 60_000;
+    const plan: WindDownPlan = {
+      date: `${localDate(now, location.time_zone)}-now${now.toString(36)}`,
+      room,
+      anchor: { type: "bedtime", at: formatZoned(end, location.time_zone) },
+      start: formatZoned(now, location.time_zone),
+      end: formatZoned(end, location.time_zone),
+      note: "started on request",
+      night: config.night,
+      step_count: stepCount(config),
+      soundscape: config.soundscape ?? null,
+      time_zone: location.time_zone,
+    };
+    this.manual.push(plan);
+    await this.advance(plan, now);
+    return { ok: true, detail: `winding down over ${config.duration_min} minutes` };
   }
 
   /** One pass; public so tests with a fake clock can drive it step by step. */

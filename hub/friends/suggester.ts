@@ -1,0 +1,394 @@
+import { randomBytes } from "node:crypto";
+import type { HassEvent } from "home-assistant-js-websocket";
+import type { Cancel, Clock, Logger, SleepState, StressState } from "../core/index.js";
+import type { EpisodeControl } from "../episodes/index.js";
+import type { HaLinkState } from "../ha/index.js";
+import { localDate } from "../schedule/index.js";
+import type { FriendsConfig, FriendsPersonConfig } from "./config.js";
+import { buildFriendNotification, parseFriendEvent, type TappedAction } from "./notification.js";
+import {
+  evaluateFriendPolicy,
+  type FriendBlockReason,
+  type FriendOutcome,
+  type FriendTrigger,
+  pickFriend,
+  type SuggestionRecord,
+} from "./policy.js";
+
+/** What the suggester needs from Home Assistant; the real HaLink satisfies it. */
+export interface FriendHa {
+  readonly state: HaLinkState;
+  onEvent(eventType: string, handler: (event: HassEvent) => void): () => void;
+  callService(
+    domain: string,
+    service: string,
+    data?: Record<string, unknown>,
+    target?: Record<string, string | string[]>,
+  ): Promise<{ context_id: string }>;
+}
+
+/** The store's small-document API; `Store` satisfies it. */
+export interface FriendStore {
+  getDoc<T>(scope: string, key: string): T | undefined;
+  putDoc(scope: string, key: string, value: unknown, at: number): void;
+  listDocs<T>(scope: string): { key: string; value: T }[];
+  deleteDoc(scope: string, key: string): void;
+}
+
+type StressListener = (state: StressState, previous: StressState | undefined) => void;
+type SampleListener = (item: { sample: { person: string; sleep?: SleepState | undefined } }) => void;
+
+/** The hub's event emitter (`hub.events`), as far as the suggester listens to it. */
+export interface HubEventSource {
+  on(event: "stress", listener: StressListener): unknown;
+  on(event: "sample", listener: SampleListener): unknown;
+  off(event: "stress", listener: StressListener): unknown;
+  off(event: "sample", listener: SampleListener): unknown;
+}
+
+export interface FriendSuggesterOptions {
+  ha: FriendHa;
+  store: FriendStore;
+  clock: Clock;
+  logger: Logger;
+  config: FriendsConfig;
+  /** IANA zone for quiet hours and "today"; the hub passes `() => hub.timeZone`. */
+  timeZone?: (() => string) | undefined;
+  /** `hub.events`: stress for "high for a while", samples for sleep. */
+  events?: HubEventSource | undefined;
+  /** Lets the suggester count today's episodes without extra wiring. */
+  episodes?: Pick<EpisodeControl, "active"> | undefined;
+  newId?: (() => string) | undefined;
+  /** Suggestion records older than this are deleted on start. */
+  keepDays?: number | undefined;
+}
+
+export type SuggestResult =
+  | { ok: true; friend: string; id: string }
+  | { ok: false; reason: FriendBlockReason | "failed" };
+
+export const FRIEND_SCOPE = "friend";
+const RECORD_KEY = /^(.+):([A-Z0-9]{4,32})$/;
+const STALE_READING_MS = 5 * 60_000;
+const NOTIFICATION_EVENTS = ["mobile_app_notification_action", "mobile_app_notification_cleared"] as const;
+
+interface EpisodeTally {
+  day: string;
+  ids: string[];
+}
+
+function defaultId(): string {
+  return randomBytes(5).toString("hex").toUpperCase();
+}
+
+/**
+ * "Maybe call a friend": an actionable phone notification when someone has been stressed for a while or had
+ * several calm episodes today, or asks. Opt-in per person, never in quiet hours or sleep, never above the daily
+ * limit; "Not now" is respected for hours, "Snooze" asks once more later. Every suggestion and its answer is a
+ * store document under the person, so per-person export and delete cover it.
+ */
+export class FriendSuggester {
+  private readonly opts: FriendSuggesterOptions;
+  private readonly unsubs: (() => void)[] = [];
+  private readonly timers = new Map<string, Cancel>();
+  private readonly sleep = new Map<string, SleepState>();
+  private readonly busy = new Set<string>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly lastBlock = new Map<string, string>();
+  private readonly newId: () => string;
+  private running = false;
+
+  constructor(opts: FriendSuggesterOptions) {
+    this.opts = opts;
+    this.newId = opts.newId ?? defaultId;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const { ha, events } = this.opts;
+    for (const type of NOTIFICATION_EVENTS)
+      this.unsubs.push(ha.onEvent(type, (e) => this.onNotificationEvent(type, e)));
+    if (events) {
+      const onStress: StressListener = (state) => this.observeStress(state);
+      const onSample: SampleListener = (item) => {
+        if (item.sample.sleep) this.observeSleep(item.sample.person, item.sample.sleep);
+      };
+      events.on("stress", onStress);
+      events.on("sample", onSample);
+      this.unsubs.push(() => {
+        events.off("stress", onStress);
+        events.off("sample", onSample);
+      });
+    }
+    this.prune();
+    this.rearmSnoozes();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const u of this.unsubs.splice(0)) u();
+    for (const cancel of this.timers.values()) cancel();
+    this.timers.clear();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private get timeZone(): string {
+    return this.opts.timeZone?.() ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  }
+
+  private configOf(person: string): FriendsPersonConfig | undefined {
+    return this.opts.config[person];
+  }
+
+  /** Every suggestion of a person, oldest first. */
+  history(person: string): SuggestionRecord[] {
+    return this.opts.store
+      .listDocs<SuggestionRecord>(FRIEND_SCOPE)
+      .filter(
+        (d) =>
+          d.key.startsWith(`${person}:`) && RECORD_KEY.test(d.key) && typeof d.value?.sent_at === "number",
+      )
+      .map((d) => d.value)
+      .sort((a, b) => a.sent_at - b.sent_at);
+  }
+
+  observeSleep(person: string, sleep: SleepState): void {
+    this.sleep.set(person, sleep);
+  }
+
+  /** A stress estimate from the detector (`hub.events` "stress"). */
+  observeStress(state: StressState): void {
+    if (!this.running) return;
+    const c = this.configOf(state.person);
+    if (!c?.enabled) return;
+    this.countActiveEpisodes(state.person);
+    const highFor = c.triggers.high_for_min;
+    if (highFor === null || state.level !== "high" || !state.actionable) return;
+    const now = this.opts.clock.now();
+    if (now - state.at > STALE_READING_MS) return;
+    if (state.at - state.since < highFor * 60_000) return;
+    this.trySuggest(state.person, "high_stress");
+  }
+
+  /** A calm episode started; with `episodes_per_day` reached, a suggestion may follow. */
+  noteEpisodeStarted(episode: { id: string; person: string; started_at?: number }): void {
+    const c = this.configOf(episode.person);
+    if (!c?.enabled) return;
+    const now = this.opts.clock.now();
+    const day = localDate(episode.started_at ?? now, this.timeZone);
+    if (day !== localDate(now, this.timeZone)) return;
+    const key = `${episode.person}:episodes`;
+    const saved = this.opts.store.getDoc<EpisodeTally>(FRIEND_SCOPE, key);
+    const tally: EpisodeTally = saved && saved.day === day ? saved : { day, ids: [] };
+    if (tally.ids.includes(episode.id)) return;
+    tally.ids.push(episode.id);
+    this.opts.store.putDoc(FRIEND_SCOPE, key, tally, now);
+    const threshold = c.triggers.episodes_per_day;
+    if (this.running && threshold !== null && tally.ids.length >= threshold)
+      this.trySuggest(episode.person, "episodes");
+  }
+
+  /** Sends a suggestion if the policy allows it now. Voice calls this for "I feel lonely". */
+  async suggest(person: string, trigger: FriendTrigger): Promise<SuggestResult> {
+    if (this.busy.has(person)) return { ok: false, reason: "too_soon" };
+    const c = this.configOf(person);
+    const verdict = evaluateFriendPolicy({
+      config: c,
+      history: this.history(person),
+      now: this.opts.clock.now(),
+      timeZone: this.timeZone,
+      sleep: this.sleep.get(person),
+      trigger,
+    });
+    if (!verdict.allowed) {
+      if (this.lastBlock.get(person) !== verdict.reason) {
+        this.lastBlock.set(person, verdict.reason);
+        this.opts.logger.info(
+          { component: "friends", person, trigger, reason: verdict.reason },
+          "friend suggestion held back",
+        );
+      }
+      return { ok: false, reason: verdict.reason };
+    }
+    this.lastBlock.delete(person);
+    const friend = pickFriend(c?.friends ?? [], this.history(person));
+    if (!c || !friend) return { ok: false, reason: "no_friends" };
+    return this.send(person, c, friend.name, trigger, null);
+  }
+
+  private trySuggest(person: string, trigger: FriendTrigger): void {
+    const p = this.suggest(person, trigger).catch((err: unknown) => {
+      this.opts.logger.error(
+        { component: "friends", person, err: (err as Error).message },
+        "suggestion failed",
+      );
+    });
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  private async send(
+    person: string,
+    c: FriendsPersonConfig,
+    friendName: string,
+    trigger: FriendTrigger,
+    retryOf: string | null,
+  ): Promise<SuggestResult> {
+    const friend = c.friends.find((f) => f.name === friendName) ?? c.friends[0];
+    const service = c.notify?.replace(/^notify\./, "");
+    if (!friend || !service) return { ok: false, reason: "not_configured" };
+    const { clock, store, ha, logger } = this.opts;
+    const now = clock.now();
+    const id = this.newId();
+    const record: SuggestionRecord = {
+      id,
+      person,
+      friend: friend.name,
+      trigger,
+      sent_at: now,
+      day: localDate(now, this.timeZone),
+      outcome: "sent",
+      outcome_at: null,
+      retry_of: retryOf,
+    };
+    // Written before the call: if the hub dies mid-call the suggestion still counts against the limit.
+    store.putDoc(FRIEND_SCOPE, `${person}:${id}`, record, now);
+    this.busy.add(person);
+    try {
+      const n = buildFriendNotification(id, friend, c.dial_link);
+      await ha.callService("notify", service, { title: n.title, message: n.message, data: n.data });
+      logger.info({ component: "friends", person, id, trigger }, "friend suggestion sent");
+      return { ok: true, friend: friend.name, id };
+    } catch (err) {
+      const detail = (err as Error).message;
+      this.update(person, id, { outcome: "failed", outcome_at: clock.now(), detail });
+      logger.warn({ component: "friends", person, id, err: detail }, "friend suggestion could not be sent");
+      return { ok: false, reason: "failed" };
+    } finally {
+      this.busy.delete(person);
+    }
+  }
+
+  private onNotificationEvent(eventType: string, event: HassEvent): void {
+    const tap = parseFriendEvent(eventType, event.data);
+    if (!tap) return;
+    const found = this.findRecord(tap.id);
+    if (!found) {
+      this.opts.logger.debug({ component: "friends", id: tap.id }, "tap for an unknown suggestion");
+      return;
+    }
+    this.apply(found, tap);
+  }
+
+  private apply(record: SuggestionRecord, tap: TappedAction): void {
+    const outcome: FriendOutcome =
+      tap.kind === "call"
+        ? "called"
+        : tap.kind === "not_now"
+          ? "not_now"
+          : tap.kind === "snooze"
+            ? "snoozed"
+            : "dismissed";
+    if (record.outcome === outcome) return;
+    // Android reports a swipe-away after a tap too; the tap is the answer.
+    if (outcome === "dismissed" && record.outcome !== "sent") return;
+    const now = this.opts.clock.now();
+    const patch: Partial<SuggestionRecord> = { outcome, outcome_at: now };
+    const c = this.configOf(record.person);
+    if (outcome === "snoozed") patch.retry_at = now + (c?.snooze_min ?? 30) * 60_000;
+    else patch.retry_at = null;
+    const updated = this.update(record.person, record.id, patch);
+    this.opts.logger.info(
+      { component: "friends", person: record.person, id: record.id, outcome },
+      `friend suggestion: ${outcome.replace("_", " ")}`,
+    );
+    const cancel = this.timers.get(record.id);
+    if (cancel) {
+      cancel();
+      this.timers.delete(record.id);
+    }
+    if (updated && outcome === "snoozed") this.armSnooze(updated);
+  }
+
+  private armSnooze(record: SuggestionRecord): void {
+    const at = record.retry_at ?? this.opts.clock.now();
+    const cancel = this.opts.clock.setTimeout(
+      () => {
+        this.timers.delete(record.id);
+        const p = this.retry(record.person, record.id);
+        this.inFlight.add(p);
+        void p.finally(() => this.inFlight.delete(p));
+      },
+      Math.max(0, at - this.opts.clock.now()),
+    );
+    this.timers.set(record.id, cancel);
+  }
+
+  private async retry(person: string, id: string): Promise<void> {
+    const record = this.opts.store.getDoc<SuggestionRecord>(FRIEND_SCOPE, `${person}:${id}`);
+    if (!this.running || record?.outcome !== "snoozed") return;
+    const c = this.configOf(person);
+    const verdict = evaluateFriendPolicy({
+      config: c,
+      history: this.history(person),
+      now: this.opts.clock.now(),
+      timeZone: this.timeZone,
+      sleep: this.sleep.get(person),
+      trigger: "snooze",
+    });
+    if (!verdict.allowed || !c) {
+      const reason = verdict.allowed ? "not_configured" : verdict.reason;
+      this.update(person, id, { retry_result: reason });
+      this.opts.logger.info({ component: "friends", person, id, reason }, "snoozed suggestion not repeated");
+      return;
+    }
+    const res = await this.send(person, c, record.friend, "snooze", id);
+    this.update(person, id, { retry_result: res.ok ? `sent ${res.id}` : res.reason });
+  }
+
+  private update(person: string, id: string, patch: Partial<SuggestionRecord>): SuggestionRecord | undefined {
+    const key = `${person}:${id}`;
+    const current = this.opts.store.getDoc<SuggestionRecord>(FRIEND_SCOPE, key);
+    if (!current) return undefined;
+    const next = { ...current, ...patch };
+    this.opts.store.putDoc(FRIEND_SCOPE, key, next, this.opts.clock.now());
+    return next;
+  }
+
+  private findRecord(id: string): SuggestionRecord | undefined {
+    for (const person of Object.keys(this.opts.config)) {
+      const r = this.opts.store.getDoc<SuggestionRecord>(FRIEND_SCOPE, `${person}:${id}`);
+      if (r) return r;
+    }
+    return this.opts.store.listDocs<SuggestionRecord>(FRIEND_SCOPE).find((d) => d.key.endsWith(`:${id}`))
+      ?.value;
+  }
+
+  /** Episodes running now that were not counted yet (no wiring needed beyond passing `episodes`). */
+  private countActiveEpisodes(person: string): void {
+    const episodes = this.opts.episodes;
+    if (!episodes) return;
+    for (const e of episodes.active())
+      if (e.person === person && e.state === "active")
+        this.noteEpisodeStarted({ id: e.id, person, started_at: e.started_at });
+  }
+
+  private rearmSnoozes(): void {
+    const now = this.opts.clock.now();
+    for (const { value: r } of this.opts.store.listDocs<SuggestionRecord>(FRIEND_SCOPE)) {
+      if (r?.outcome !== "snoozed" || typeof r.retry_at !== "number" || r.retry_result) continue;
+      // A retry missed by more than a quarter of an hour (hub was down) is dropped, not sent late.
+      if (r.retry_at < now - 15 * 60_000)
+        this.update(r.person, r.id, { retry_result: "missed while stopped" });
+      else this.armSnooze(r);
+    }
+  }
+
+  private prune(): void {
+    const before = this.opts.clock.now() - (this.opts.keepDays ?? 90) * 86_400_000;
+    for (const { key, value } of this.opts.store.listDocs<SuggestionRecord>(FRIEND_SCOPE))
+      if (RECORD_KEY.test(key) && typeof value?.sent_at === "number" && value.sent_at < before)
+        this.opts.store.deleteDoc(FRIEND_SCOPE, key);
+  }
+}
