@@ -37,7 +37,9 @@ export interface HubEvents {
   action: [outcome: ActionOutcome];
   link: [link: { mqtt: string; home_assistant: string }];
   episode: [episode: EpisodeView, phase: "started" | "ended" | "updated"];
-  wind_down: [event: { kind: string; room: string; date: string; detail: string }];
+  /** phase: start, step, end (lights handed back), paused (changed by hand) or skipped (nobody home). */
+  wind_down: [event: { phase: string; room: string; date: string; detail: string }];
+  voice: [request: { person: string; room: string | undefined; intent: string; outcome: string }];
   /** The "calm now" button of a room was pressed in Home Assistant: start a calm episode there. */
   calm_now: [room: string];
 }
@@ -178,7 +180,12 @@ export class Hub {
       saveProgress: (key, progress) => this.store.putDoc("wind_down", key, progress, this.clock.now()),
       playSoundscape: (room, name) => this.episodes.playSoundscape(room, name),
       onEvent: (kind, plan, detail) =>
-        this.events.emit("wind_down", { kind, room: plan.room, date: plan.date, detail }),
+        this.events.emit("wind_down", {
+          phase: kind === "started" ? "start" : kind === "handed_back" ? "end" : kind,
+          room: plan.room,
+          date: plan.date,
+          detail,
+        }),
     });
     this.registerHubActions();
     const episodeApi = episodeControl(this.episodes);
@@ -205,6 +212,7 @@ export class Hub {
       people: config.people,
       rooms: Object.keys(config.rooms),
       soundscapes: Object.keys(config.soundscapes).map((id) => id.replaceAll("_", " ")),
+      onRequest: (info) => this.events.emit("voice", info),
     });
     // --- what people see ---
     this.controls = new HubControls(() => this.clock.now());
@@ -410,7 +418,7 @@ export class Hub {
         deletePerson: (id) => this.deletePerson(id),
       },
       [
-        eventsStreamPlugin(this.events),
+        eventsStreamPlugin(this.events, { heartbeatMs: this.options.views?.liveHeartbeatMs }),
         runActionPlugin(runViaActionRunner(this.runner, this.clock)),
         ...this.views.plugins(),
         voiceApiPlugin(this.voice),

@@ -1,7 +1,7 @@
 import type { Clock, Logger } from "../core/index.js";
 import type { EpisodeControl } from "../episodes/index.js";
 import type { VoiceConfig } from "./config.js";
-import { type FriendRequester, type VoiceHa, VoiceService, type WindDownControl } from "./service.js";
+import { VoiceService, type VoiceServiceOptions } from "./service.js";
 
 export { VoiceHttpBodySchema, VoiceHttpReplySchema, voiceApiPlugin } from "./api.js";
 export { type VoiceConfig, type VoiceConfigInput, VoiceConfigSchema } from "./config.js";
@@ -36,18 +36,7 @@ export {
 } from "./service.js";
 export { type FriendBlockSpoken, speak, spokenName, type VoiceOutcome } from "./speech.js";
 
-export interface CreateVoiceServiceOptions {
-  ha: VoiceHa;
-  episodes: EpisodeControl;
-  config: VoiceConfig;
-  clock: Clock;
-  logger: Logger;
-  friends?: FriendRequester | undefined;
-  windDown?: WindDownControl | undefined;
-  people?: Readonly<Record<string, { room?: string | undefined }>> | undefined;
-  rooms?: readonly string[] | undefined;
-  soundscapes?: readonly string[] | undefined;
-}
+export type CreateVoiceServiceOptions = VoiceServiceOptions;
 
 /** The hub calls this once; `start()` after HaLink has started, `stop()` before it stops. */
 export function createVoiceService(options: CreateVoiceServiceOptions): VoiceService {

@@ -56,6 +56,10 @@ export interface VoiceServiceOptions {
   people?: Readonly<Record<string, { room?: string | undefined }>> | undefined;
   /** Soundscape names "play <name>" understands: the main config's soundscapes, `_` spoken as a space. */
   soundscapes?: readonly string[] | undefined;
+  /** Told of every handled request (for the hub's event stream: Node-RED, the dashboard). Never the text. */
+  onRequest?:
+    | ((info: { person: string; room: string | undefined; intent: string; outcome: string }) => void)
+    | undefined;
   /** Room ids the hub knows (the main config's rooms). Empty: every HA area counts as a room. */
   rooms?: readonly string[] | undefined;
 }
@@ -235,6 +239,7 @@ export class VoiceService {
       { component: "voice", intent: intent.kind, person, room, outcome: outcome.kind },
       "voice request",
     );
+    this.opts.onRequest?.({ person, room, intent: intent.kind, outcome: outcome.kind });
     return { speech: speak(outcome, language), intent, room, person, outcome: outcome.kind, completed };
   }
 

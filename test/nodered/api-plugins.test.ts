@@ -59,12 +59,21 @@ describe("GET /api/events", () => {
       hub.hub.events,
     );
     setTimeout(() => {
-      emit("action", { action: { person: "a" }, result: "ok" }); // not requested
+      emit("stress", {
+        person: "a",
+        level: "calm",
+        score: 1,
+        since: 0,
+        at: 0,
+        reason: "",
+        baseline_ready: true,
+        actionable: true,
+      }); // not requested
       emit("decision", { rule_id: "r", person: "alice", outcome: "fired", detail: "d", actions: [] });
     }, 50);
     const text = await readStream(res, (t) => t.includes("event: decision") && t.includes(": heartbeat"));
     controller.abort();
-    expect(text).not.toContain("event: action");
+    expect(text).not.toContain("event: stress");
     expect(text).toMatch(/event: decision\nid: \d+\ndata: \{"rule_id":"r","person":"alice"/);
   });
 });
@@ -82,7 +91,6 @@ describe("POST /api/actions/run", () => {
       action: "light.turn_on",
       target: { area_id: "bob_room" },
       data: { brightness_pct: 20 },
-      person: "bob",
     });
   });
 

@@ -292,7 +292,6 @@ describe("calm-action", () => {
         action: "scene.turn_on",
         target: { entity_id: "scene.calm_alice" },
         data: { transition: 3 },
-        person: "alice",
       },
     ]);
   });

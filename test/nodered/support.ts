@@ -3,10 +3,11 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmbeddedBroker } from "../../devices/broker/index.js";
-import { type ApiPlugin, eventsStreamPlugin, type RunAction, runActionPlugin } from "../../hub/api/index.js";
+import { HaSimulator } from "../../devices/ha-sim/index.js";
 import { parseConfig } from "../../hub/config/index.js";
 import { silentLogger } from "../../hub/core/index.js";
 import { Hub } from "../../hub/hub.js";
+import { waitFor } from "../support/wait-for.js";
 
 export const require = createRequire(import.meta.url);
 export const TOKEN = "test-token-0123456789abcdef";
@@ -15,8 +16,14 @@ export interface TestHub {
   hub: Hub;
   url: string;
   token: string;
-  /** Calls to POST /api/actions/run, as the hub's runAction received them. */
-  actions: Parameters<RunAction>[0][];
+  /** The Home Assistant simulator the hub acts on. */
+  sim: HaSimulator;
+  /** Service calls the simulator received, as `{action, target, data}`. */
+  readonly actions: {
+    action: string;
+    target: Record<string, unknown> | undefined;
+    data: Record<string, unknown>;
+  }[];
   /** Authenticated JSON request against the hub's API. */
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   stop(): Promise<void>;
@@ -32,23 +39,26 @@ export async function startTestHub(): Promise<TestHub> {
     CALM_HTTP_PORT: "0",
     CALM_API_TOKEN: TOKEN,
   });
-  const actions: Parameters<RunAction>[0][] = [];
-  const plugins: ApiPlugin[] = [];
-  const hub = new Hub({ config, logger: silentLogger(), apiPlugins: plugins });
-  plugins.push(
-    eventsStreamPlugin(hub.events, { heartbeatMs: 200 }),
-    runActionPlugin(async (body) => {
-      actions.push(body);
-      return { result: "ok", detail: "done" };
-    }),
-  );
+  const sim = await HaSimulator.start();
+  config.home_assistant.url = sim.url;
+  config.home_assistant.token = sim.token;
+  const hub = new Hub({ config, logger: silentLogger(), views: { liveHeartbeatMs: 200 } });
   await hub.start();
+  await waitFor(() => hub.ha.state === "online", { what: "Home Assistant simulator" });
   const url = hub.apiUrl;
   return {
     hub,
     url,
     token: TOKEN,
-    actions,
+    sim,
+    /** What reached Home Assistant (the simulator), in HA's own action terms. */
+    get actions() {
+      return sim.calls.map((c) => ({
+        action: `${c.domain}.${c.service}`,
+        target: c.target,
+        data: c.service_data,
+      }));
+    },
     async api(method, path, body) {
       const headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` };
       if (body !== undefined) headers["content-type"] = "application/json";
@@ -62,6 +72,7 @@ export async function startTestHub(): Promise<TestHub> {
     },
     async stop() {
       await hub.stop();
+      await sim.stop();
       await broker.stop();
       await rm(dir, { recursive: true, force: true });
     },
