@@ -1,10 +1,11 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../hub/core/index.js";
 import { type EmbeddedNodeRed, startNodeRed } from "../../hub/nodered/index.js";
-import { waitFor } from "../support/wait-for.js";
+import { sleep, waitFor } from "../support/wait-for.js";
 import { startTestHub, type TestHub } from "./support.js";
 
 interface RuleEntry {
@@ -121,8 +122,29 @@ describe("embedded Node-RED with the example flows", () => {
     });
     expect((at79.body as { decisions: unknown[] }).decisions).toEqual([]);
 
-    // After the Home Assistant simulator is merged: publish readings that take alice's score to ≥ 80 on
-    // calm/alice/wearable and assert here that the simulator received scene.turn_on for scene.calm_alice.
+    // And for real: readings below, then at, the new threshold reach the hub over MQTT; Home Assistant (the
+    // simulator) receives the scene only for the one at 80 or more.
+    const wearable = await mqtt.connectAsync(hub.mqttUrl, { clientId: `wearable-nr-${Date.now()}` });
+    try {
+      const t0 = Date.now();
+      const send = (ts: number, stress: number) =>
+        wearable.publishAsync("calm/alice/wearable", JSON.stringify({ ts, stress }), { qos: 1 });
+      await send(t0, 20);
+      await send(t0 + 1, 79);
+      await sleep(300);
+      expect(hub.sim.calls.filter((c) => JSON.stringify(c.target).includes("scene.calm_alice"))).toHaveLength(
+        0,
+      );
+      await send(t0 + 2, 10);
+      await send(t0 + 3, 85);
+      const call = await hub.sim.waitForCall(
+        (c) => c.domain === "scene" && JSON.stringify(c.target).includes("scene.calm_alice"),
+        5_000,
+      );
+      expect(call.service).toBe("turn_on");
+    } finally {
+      await wearable.endAsync();
+    }
   });
 
   it("runs the voice branch: a voice request from the hub becomes a scene through calm-action", async () => {

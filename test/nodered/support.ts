@@ -16,6 +16,8 @@ export interface TestHub {
   hub: Hub;
   url: string;
   token: string;
+  /** The broker the hub reads wearables from. */
+  mqttUrl: string;
   /** The Home Assistant simulator the hub acts on. */
   sim: HaSimulator;
   /** Service calls the simulator received, as `{action, target, data}`. */
@@ -51,6 +53,7 @@ export async function startTestHub(): Promise<TestHub> {
     url,
     token: TOKEN,
     sim,
+    mqttUrl: broker.url,
     /** What reached Home Assistant (the simulator), in HA's own action terms. */
     get actions() {
       return sim.calls.map((c) => ({
