@@ -10,6 +10,7 @@ import { loadConfig } from "./config/index.js";
 import { createRootLogger } from "./core/index.js";
 import { Hub } from "./hub.js";
 import { startNodeRed } from "./nodered/index.js";
+import { packageRoot } from "./package-root.js";
 import type { Decision } from "./rules/index.js";
 
 export interface DemoIo {
@@ -18,7 +19,7 @@ export interface DemoIo {
   env: NodeJS.ProcessEnv;
 }
 
-export const DEMO_CONFIG = new URL("../config/examples/home.yaml", import.meta.url);
+export const DEMO_CONFIG = join(packageRoot(), "config/examples/home.yaml");
 const DEMO_PEOPLE = ["alice", "bob"];
 
 function clockTime(ms: number): string {
@@ -65,7 +66,7 @@ export async function runDemo(
   const broker = await startEmbeddedBroker({ port: 0 });
   const sim = await HaSimulator.start();
   const dataDir = io.env.CALM_DATA_DIR ?? mkdtempSync(join(tmpdir(), "calm-hub-demo-"));
-  const config = await loadConfig(DEMO_CONFIG.pathname, {
+  const config = await loadConfig(DEMO_CONFIG, {
     ...io.env,
     CALM_MQTT_URL: broker.url,
     CALM_HA_URL: sim.url,

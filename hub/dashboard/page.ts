@@ -1,9 +1,10 @@
 /** Serves the dashboard: three static files, no build step, nothing loaded from elsewhere. */
 import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { packageRoot } from "../package-root.js";
 
 const FILES = {
   "/": { file: "index.html", type: "text/html; charset=utf-8" },
@@ -11,13 +12,11 @@ const FILES = {
   "/dashboard.js": { file: "dashboard.js", type: "text/javascript; charset=utf-8" },
 } as const;
 
-/** The assets sit beside this file in the sources; a build in dist/ finds them back in the sources. */
+/** The assets live in the sources (hub/dashboard/assets); the build in dist/ serves them from there. */
 export function assetsDir(): string {
-  for (const rel of ["./assets/", "../../../hub/dashboard/assets/"]) {
-    const dir = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(`${dir}index.html`)) return dir;
-  }
-  throw new Error("dashboard assets not found (hub/dashboard/assets)");
+  const dir = join(packageRoot(), "hub/dashboard/assets/");
+  if (!existsSync(`${dir}index.html`)) throw new Error(`dashboard assets not found in ${dir}`);
+  return dir;
 }
 
 const SECURITY_HEADERS = {

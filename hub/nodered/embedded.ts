@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "../core/index.js";
+import { packageRoot } from "../package-root.js";
 
 /** The example flows shipped in flows/examples, merged into the first flow file of a new user folder. */
 export const EXAMPLE_FLOWS = ["stress-rule.json", "wind-down.json", "voice-branch.json"] as const;
@@ -64,25 +65,6 @@ interface FlowNode {
 
 const require = createRequire(import.meta.url);
 let running = false;
-
-/** The calm-hub package folder: where package.json's "node-red" section and flows/ live (source or dist). */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, "package.json");
-    if (existsSync(pkg)) {
-      try {
-        const parsed = JSON.parse(readFileSync(pkg, "utf8")) as { name?: string };
-        if (parsed.name === "calm-hub") return dir;
-      } catch {
-        // Not ours; keep looking up.
-      }
-    }
-    const up = dirname(dir);
-    if (up === dir) throw new Error("cannot find the calm-hub package folder");
-    dir = up;
-  }
-}
 
 export function exampleFlowFiles(): string[] {
   const dir = join(packageRoot(), "flows", "examples");

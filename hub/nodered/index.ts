@@ -7,6 +7,5 @@ export {
   HUB_URL_ENV,
   mergeFlowFiles,
   type NodeRedOptions,
-  packageRoot,
   startNodeRed,
 } from "./embedded.js";
