@@ -321,7 +321,8 @@ async function publish(): Promise<void> {
   const client = await mqtt.connectAsync(spec.mqttUrl, {
     clientId: spec.clientId,
     clean: true,
-    reconnectPeriod: 0,
+    reconnectPeriod: 1000,
+    connectTimeout: 10_000,
   });
   const total = Math.round(p.rate * p.durationS);
   const counts = new Int32Array(p.people);
@@ -365,7 +366,8 @@ async function publish(): Promise<void> {
   await waitUntil(() => acked >= sent, 30_000, "PUBACKs").catch(() => undefined);
   const ackedAt = Date.now();
   const cpu = process.cpuUsage();
-  await client.endAsync();
+  // Forced and bounded: a broker that never acks must not hang the run (the shortfall is in `acked`).
+  await Promise.race([client.endAsync(true), new Promise((r) => setTimeout(r, 2_000))]);
   const result: PublisherResult = {
     sent,
     acked,
