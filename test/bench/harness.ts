@@ -1,0 +1,605 @@
+/**
+ * The bench orchestrator. It owns the HA simulator (in this process) and forks one child per role: the
+ * publisher, the system under test (hub, raw floor or Node-RED) and, with `--broker aedes`, the broker.
+ * On 2 cores this keeps the load generator, the SUT and the simulator on separate event loops; Mosquitto is
+ * a separate (C) process anyway.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import mqtt, { type MqttClient } from "mqtt";
+import { HaSimulator, type SeedEntity } from "../../devices/ha-sim/index.js";
+import type {
+  ChildRequest,
+  ChildResponse,
+  PublisherResult,
+  SoakResult,
+  SoakSpec,
+  SutKind,
+  SutSpec,
+  SutStats,
+} from "./types.js";
+import { personId, sceneOf } from "./workload.js";
+
+const CHILD = fileURLToPath(new URL("./child.ts", import.meta.url));
+
+export interface ScenarioSpec {
+  id: string;
+  issue: 2 | 8;
+  title: string;
+  people: number;
+  rate: number;
+  durationS: number;
+  /** Extra entities HA holds besides one scene per person. */
+  haExtraEntities: number;
+  suts: SutKind[];
+}
+
+export interface BenchOptions {
+  broker: "mosquitto" | "aedes";
+  mosquittoUrl: string;
+  scenarios: ScenarioSpec[];
+  crossEvery: number;
+  /** Memory-flat loop; false to skip. */
+  soak: SoakSpec | false;
+  log: (line: string) => void;
+  /** Read Mosquitto's $SYS counters around each run (waits for its 10 s refresh); default true. */
+  sys?: boolean;
+  /** Give up draining after this long without progress. */
+  stallMs?: number;
+}
+
+export interface CallCheck {
+  expected: number;
+  received: number;
+  missing: number;
+  duplicates: number;
+  errors: number;
+  exactlyOnce: boolean;
+}
+
+export interface BrokerCounters {
+  dropped: number | null;
+  clientsConnected: number | null;
+  storedMessages: number | null;
+}
+
+export interface RunResult {
+  scenario: string;
+  sut: SutKind;
+  people: number;
+  offeredRate: number;
+  durationS: number;
+  haEntities: number;
+  published: number;
+  publishedRate: number;
+  processed: number;
+  deliveredRate: number;
+  /** Time from the last publish until the SUT had processed everything it was going to. */
+  drainS: number;
+  latencyMs: { p50: number | null; p99: number | null; max: number | null; n: number };
+  /** Where the time goes: publish → SUT receipt, and publish → rule decision (SUT clock, same machine). */
+  stages: {
+    receiptP50: number | null;
+    receiptP99: number | null;
+    decisionP50: number | null;
+    decisionP99: number | null;
+  };
+  cpuS: number;
+  cpuUsPerReading: number | null;
+  peakRssMb: number;
+  endHeapMb: number;
+  calls: CallCheck;
+  broker: { before: BrokerCounters; after: BrokerCounters; droppedDelta: number | null } | null;
+  publisherCpuS: number;
+  error?: string;
+}
+
+export interface BenchReport {
+  version: 1;
+  startedAt: string;
+  finishedAt: string;
+  host: { node: string; cpus: number; platform: string; loadavgStart: number[]; loadavgEnd: number[] };
+  options: { broker: string; brokerUrl: string; crossEvery: number; quick: boolean; full: boolean };
+  runs: RunResult[];
+  soak: SoakResult | null;
+}
+
+// --- child processes -------------------------------------------------------------------------------
+
+class Child {
+  readonly proc: ChildProcess;
+  private readonly waiters: { type: string; resolve: (m: ChildResponse) => void }[] = [];
+  private readonly output: string[] = [];
+  private failed: string | undefined;
+  private exited = false;
+
+  constructor(role: string, spec: SutSpec, extraExecArgv: string[] = []) {
+    // CALM_BENCH_PROFILE=DIR writes a V8 CPU profile of every SUT child there (open it in Chrome DevTools).
+    const prof = process.env.CALM_BENCH_PROFILE;
+    const profArgs =
+      prof && ["hub", "floor", "nodered"].includes(role) ? ["--cpu-prof", "--cpu-prof-dir", prof] : [];
+    this.proc = fork(CHILD, [role, JSON.stringify(spec)], {
+      execArgv: ["--import", "tsx", ...profArgs, ...extraExecArgv],
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+      env: { ...process.env, NODE_OPTIONS: "" },
+    });
+    const keep = (chunk: Buffer): void => {
+      this.output.push(chunk.toString());
+      if (this.output.length > 40) this.output.shift();
+    };
+    this.proc.stdout?.on("data", keep);
+    this.proc.stderr?.on("data", keep);
+    this.proc.on("message", (raw) => {
+      const msg = raw as ChildResponse;
+      if (msg.type === "error") this.failed = msg.message;
+      const i = this.waiters.findIndex((w) => w.type === msg.type || msg.type === "error");
+      if (i >= 0) this.waiters.splice(i, 1)[0]?.resolve(msg);
+    });
+    this.proc.on("exit", (code) => {
+      this.exited = true;
+      if (code !== 0 && !this.failed) this.failed = `${role} exited with code ${code}`;
+      for (const w of this.waiters.splice(0))
+        w.resolve({ type: "error", message: this.failed ?? `${role} exited` });
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.proc.pid;
+  }
+
+  get log(): string {
+    return this.output.join("").slice(-3000);
+  }
+
+  wait<T extends ChildResponse["type"]>(
+    type: T,
+    timeoutMs: number,
+  ): Promise<Extract<ChildResponse, { type: T }>> {
+    return new Promise((resolve, reject) => {
+      if (this.exited) {
+        reject(new Error(this.failed ?? "child exited"));
+        return;
+      }
+      const timer = setTimeout(() => {
+        const i = this.waiters.findIndex((w) => w.resolve === done);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(new Error(`no "${type}" from child within ${timeoutMs} ms\n${this.log}`));
+      }, timeoutMs);
+      const done = (msg: ChildResponse): void => {
+        clearTimeout(timer);
+        if (msg.type === "error") reject(new Error(`${msg.message}\n${this.log}`));
+        else resolve(msg as Extract<ChildResponse, { type: T }>);
+      };
+      this.waiters.push({ type, resolve: done });
+    });
+  }
+
+  async request<T extends ChildResponse["type"]>(
+    req: ChildRequest,
+    reply: T,
+    timeoutMs = 10_000,
+  ): Promise<Extract<ChildResponse, { type: T }>> {
+    const p = this.wait(reply, timeoutMs);
+    this.proc.send(req);
+    return p;
+  }
+
+  /** Ends the child: lets it exit on its own for a moment (it was told to stop), then by its own pid. */
+  async kill(): Promise<void> {
+    if (this.exited) return;
+    const gone = new Promise<void>((r) => this.proc.once("exit", () => r()));
+    await Promise.race([gone, sleep(3_000)]);
+    if (this.exited) return;
+    this.proc.kill("SIGTERM");
+    const t = setTimeout(() => this.proc.kill("SIGKILL"), 3_000);
+    await gone;
+    clearTimeout(t);
+  }
+}
+
+// --- broker monitor ($SYS) ---------------------------------------------------------------------------
+
+class BrokerMonitor {
+  private values = new Map<string, number>();
+  private ticks = 0;
+  readonly client: MqttClient;
+  private constructor(client: MqttClient) {
+    this.client = client;
+  }
+
+  static async connect(url: string, sys: boolean): Promise<BrokerMonitor> {
+    const client = await mqtt.connectAsync(url, {
+      clientId: `calm-bench-monitor-${process.pid}`,
+      clean: true,
+      reconnectPeriod: 1000,
+    });
+    const m = new BrokerMonitor(client);
+    client.on("message", (topic, payload) => {
+      if (topic === "$SYS/broker/uptime") m.ticks++;
+      const n = Number(payload.toString().split(" ")[0]);
+      if (Number.isFinite(n)) m.values.set(topic, n);
+    });
+    if (sys)
+      await client.subscribeAsync(
+        [
+          "$SYS/broker/uptime",
+          "$SYS/broker/publish/messages/dropped",
+          "$SYS/broker/clients/connected",
+          "$SYS/broker/store/messages/count",
+        ],
+        { qos: 0 },
+      );
+    return m;
+  }
+
+  counters(): BrokerCounters {
+    return {
+      // Mosquitto only publishes a $SYS value once it is set; no message means none dropped since start.
+      dropped: this.values.get("$SYS/broker/publish/messages/dropped") ?? (this.ticks > 0 ? 0 : null),
+      clientsConnected: this.values.get("$SYS/broker/clients/connected") ?? null,
+      storedMessages: this.values.get("$SYS/broker/store/messages/count") ?? null,
+    };
+  }
+
+  /** Mosquitto refreshes $SYS every sys_interval (10 s by default): wait for the next refresh. */
+  async nextRefresh(timeoutMs = 11_500): Promise<void> {
+    const start = this.ticks;
+    const deadline = Date.now() + timeoutMs;
+    while (this.ticks === start && Date.now() < deadline) await sleep(100);
+  }
+
+  /** Removes what a run left on the broker: the persistent session and the retained state messages. */
+  async cleanup(url: string, clientId: string, base: string, people: number): Promise<void> {
+    try {
+      const c = await mqtt.connectAsync(url, {
+        clientId,
+        clean: true,
+        reconnectPeriod: 0,
+        connectTimeout: 5000,
+      });
+      await c.endAsync();
+    } catch {
+      // best effort
+    }
+    const pubs: Promise<unknown>[] = [];
+    for (let i = 0; i < people; i++)
+      pubs.push(this.client.publishAsync(`${base}/${personId(i)}/state`, "", { retain: true, qos: 0 }));
+    pubs.push(this.client.publishAsync(`${base}/warmup/state`, "", { retain: true, qos: 0 }));
+    pubs.push(this.client.publishAsync(`${base}/hub/status`, "", { retain: true, qos: 0 }));
+    await Promise.allSettled(pubs);
+  }
+
+  async end(): Promise<void> {
+    await this.client.endAsync(true);
+  }
+}
+
+// --- one run ---------------------------------------------------------------------------------------
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] ?? null;
+}
+
+function haSeed(
+  people: number,
+  extra: number,
+): { entities: SeedEntity[]; scenes: Record<string, Record<string, never>> } {
+  const scenes: Record<string, Record<string, never>> = {};
+  for (let i = 0; i < people; i++) scenes[sceneOf(personId(i))] = {};
+  const entities: SeedEntity[] = [];
+  for (let i = 0; i < extra; i++) {
+    const n = String(i).padStart(4, "0");
+    entities.push(
+      i % 2 === 0
+        ? {
+            entity_id: `light.bench_${n}`,
+            state: i % 4 === 0 ? "on" : "off",
+            attributes: {
+              friendly_name: `Bench light ${n}`,
+              supported_color_modes: ["color_temp"],
+              color_mode: i % 4 === 0 ? "color_temp" : null,
+              brightness: i % 4 === 0 ? 128 : null,
+              min_color_temp_kelvin: 2000,
+              max_color_temp_kelvin: 6535,
+            },
+          }
+        : {
+            entity_id: `sensor.bench_${n}`,
+            state: String(20 + (i % 50) / 10),
+            attributes: {
+              friendly_name: `Bench sensor ${n}`,
+              unit_of_measurement: "°C",
+              device_class: "temperature",
+            },
+          },
+    );
+  }
+  return { entities, scenes };
+}
+
+/** Matches the simulator's scene calls to the crossing readings, per person and in order. */
+export function checkCalls(
+  calls: readonly {
+    domain: string;
+    service: string;
+    target: Record<string, unknown> | undefined;
+    time: number;
+    error?: unknown;
+  }[],
+  crossings: readonly number[],
+  people: number,
+): { check: CallCheck; latencies: number[] } {
+  const expectedAt: number[][] = Array.from({ length: people }, () => []);
+  for (let k = 0; k + 1 < crossings.length; k += 2)
+    expectedAt[crossings[k] ?? 0]?.push(crossings[k + 1] ?? 0);
+  const index = new Map<string, number>();
+  for (let i = 0; i < people; i++) index.set(sceneOf(personId(i)), i);
+  const got: number[][] = Array.from({ length: people }, () => []);
+  let errors = 0;
+  let stray = 0;
+  for (const c of calls) {
+    if (c.domain !== "scene" || c.service !== "turn_on") continue;
+    if (c.error) errors++;
+    const target = c.target?.entity_id;
+    const id = Array.isArray(target) ? target[0] : target;
+    const i = typeof id === "string" ? index.get(id) : undefined;
+    if (i === undefined) {
+      stray++;
+      continue;
+    }
+    got[i]?.push(c.time);
+  }
+  let expected = 0;
+  let received = 0;
+  let missing = 0;
+  let duplicates = stray;
+  const latencies: number[] = [];
+  for (let i = 0; i < people; i++) {
+    const e = expectedAt[i] ?? [];
+    const g = (got[i] ?? []).sort((a, b) => a - b);
+    expected += e.length;
+    received += g.length;
+    missing += Math.max(0, e.length - g.length);
+    duplicates += Math.max(0, g.length - e.length);
+    // Readings of one person are handled in order, so the n-th call answers the n-th crossing.
+    for (let n = 0; n < Math.min(e.length, g.length); n++) latencies.push((g[n] ?? 0) - (e[n] ?? 0));
+  }
+  latencies.sort((a, b) => a - b);
+  return {
+    check: {
+      expected,
+      received: received + stray,
+      missing,
+      duplicates,
+      errors,
+      exactlyOnce: missing === 0 && duplicates === 0 && errors === 0,
+    },
+    latencies,
+  };
+}
+
+async function runOne(
+  o: BenchOptions,
+  brokerUrl: string,
+  monitor: BrokerMonitor,
+  sc: ScenarioSpec,
+  sut: SutKind,
+  runNo: number,
+): Promise<RunResult> {
+  const base = `calmbench${process.pid.toString(36)}r${runNo}`;
+  const seed = haSeed(sc.people, sc.haExtraEntities);
+  const sim = await HaSimulator.start({
+    entities: seed.entities,
+    scenes: seed.scenes,
+    notifyServices: ["notify"],
+  });
+  const sutSpec: SutSpec = {
+    mqttUrl: brokerUrl,
+    haUrl: sim.url,
+    haToken: sim.token,
+    base,
+    clientId: `${base}-${sut}`,
+  };
+  const sys = o.broker === "mosquitto" && o.sys !== false;
+  const before = monitor.counters();
+  let child: Child | undefined;
+  let publisher: Child | undefined;
+  const result: RunResult = {
+    scenario: sc.id,
+    sut,
+    people: sc.people,
+    offeredRate: sc.rate,
+    durationS: sc.durationS,
+    haEntities: sim.states.length,
+    published: 0,
+    publishedRate: 0,
+    processed: 0,
+    deliveredRate: 0,
+    drainS: 0,
+    latencyMs: { p50: null, p99: null, max: null, n: 0 },
+    stages: { receiptP50: null, receiptP99: null, decisionP50: null, decisionP99: null },
+    cpuS: 0,
+    cpuUsPerReading: null,
+    peakRssMb: 0,
+    endHeapMb: 0,
+    calls: { expected: 0, received: 0, missing: 0, duplicates: 0, errors: 0, exactlyOnce: false },
+    broker: null,
+    publisherCpuS: 0,
+  };
+  try {
+    child = new Child(sut, sutSpec);
+    await child.wait("ready", 60_000);
+    // Readiness probe: a low reading for "warmup" proves the subscription is live end to end.
+    let probe = 0;
+    for (;;) {
+      await monitor.client.publishAsync(
+        `${base}/warmup/wearable`,
+        JSON.stringify({ ts: Date.now(), id: `warmup-${probe}`, stress: 10 }),
+        { qos: 1 },
+      );
+      probe++;
+      await sleep(100);
+      const s = await child.request({ type: "stats" }, "stats");
+      if (s.stats.processed > 0) break;
+      if (probe > 150) throw new Error("the SUT never saw the warm-up reading");
+    }
+    await child.request({ type: "begin" }, "begun");
+    sim.clearCalls();
+
+    publisher = new Child("publisher", {
+      ...sutSpec,
+      clientId: `${base}-pub`,
+      publish: { people: sc.people, rate: sc.rate, durationS: sc.durationS, crossEvery: o.crossEvery },
+    });
+    const pub: PublisherResult = (await publisher.wait("published", sc.durationS * 3_000 + 60_000)).result;
+    result.published = pub.sent;
+    result.publishedRate = pub.sent / Math.max(0.001, (pub.endAt - pub.startAt) / 1000);
+    result.publisherCpuS = pub.cpuS;
+    const expectedCalls = pub.crossings.length / 2;
+
+    // Drain: until everything is processed and every expected call arrived, or no progress for a while.
+    const stallMs = o.stallMs ?? 5_000;
+    const cap = Date.now() + Math.max(30_000, sc.durationS * 2_000);
+    let last = -1;
+    let lastChange = Date.now();
+    let stats: SutStats = (await child.request({ type: "stats" }, "stats")).stats;
+    for (;;) {
+      stats = (await child.request({ type: "stats" }, "stats")).stats;
+      const progress = stats.processed + sim.calls.length;
+      if (progress !== last) {
+        last = progress;
+        lastChange = Date.now();
+      }
+      if (stats.processed >= pub.sent && sim.calls.length >= expectedCalls) break;
+      if (Date.now() - lastChange > stallMs || Date.now() > cap) break;
+      await sleep(200);
+    }
+    // A short grace period so that late duplicates are counted too.
+    await sleep(500);
+    stats = (await child.request({ type: "stats" }, "stats")).stats;
+    const { check, latencies } = checkCalls(sim.calls, pub.crossings, sc.people);
+    result.calls = check;
+    result.processed = stats.processed;
+    result.drainS = Math.max(0, (stats.lastAt - pub.endAt) / 1000);
+    result.deliveredRate =
+      stats.processed > 0 ? stats.processed / Math.max(0.001, (stats.lastAt - pub.startAt) / 1000) : 0;
+    result.latencyMs = {
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      max: latencies.length ? (latencies[latencies.length - 1] ?? null) : null,
+      n: latencies.length,
+    };
+    result.stages = {
+      receiptP50: stats.receiptLagMs?.p50 ?? null,
+      receiptP99: stats.receiptLagMs?.p99 ?? null,
+      decisionP50: stats.decisionLagMs?.p50 ?? null,
+      decisionP99: stats.decisionLagMs?.p99 ?? null,
+    };
+    result.cpuS = stats.cpuUserS + stats.cpuSystemS;
+    result.cpuUsPerReading = stats.processed > 0 ? (result.cpuS * 1e6) / stats.processed : null;
+    const final = await child.request({ type: "stop" }, "stopped", 20_000);
+    result.peakRssMb = final.stats.maxRssMb;
+    result.endHeapMb = final.stats.heapUsedMb;
+    if (stats.errors) result.calls.errors += stats.errors;
+  } catch (err) {
+    result.error = err instanceof Error ? err.message.split("\n").slice(0, 6).join(" | ") : String(err);
+  } finally {
+    await publisher?.kill();
+    await child?.kill();
+    await monitor.cleanup(brokerUrl, sutSpec.clientId, base, sc.people);
+    await sim.stop();
+  }
+  if (sys) {
+    await monitor.nextRefresh();
+    const after = monitor.counters();
+    result.broker = {
+      before,
+      after,
+      droppedDelta: before.dropped !== null && after.dropped !== null ? after.dropped - before.dropped : null,
+    };
+  }
+  return result;
+}
+
+// --- the whole bench ---------------------------------------------------------------------------------
+
+export async function runBench(
+  o: BenchOptions,
+  flags: { quick: boolean; full: boolean },
+): Promise<BenchReport> {
+  const os = await import("node:os");
+  const report: BenchReport = {
+    version: 1,
+    startedAt: new Date().toISOString(),
+    finishedAt: "",
+    host: {
+      node: process.version,
+      cpus: os.cpus().length,
+      platform: `${os.platform()} ${os.release()}`,
+      loadavgStart: os.loadavg(),
+      loadavgEnd: [],
+    },
+    options: {
+      broker: o.broker,
+      brokerUrl: "",
+      crossEvery: o.crossEvery,
+      quick: flags.quick,
+      full: flags.full,
+    },
+    runs: [],
+    soak: null,
+  };
+  let brokerChild: Child | undefined;
+  let brokerUrl = o.mosquittoUrl;
+  if (o.broker === "aedes") {
+    brokerChild = new Child("aedes", { mqttUrl: "", haUrl: "", haToken: "", base: "", clientId: "" });
+    const ready = await brokerChild.wait("ready", 30_000);
+    brokerUrl = ready.url ?? "";
+  }
+  report.options.brokerUrl = brokerUrl;
+  const sys = o.broker === "mosquitto" && o.sys !== false;
+  const monitor = await BrokerMonitor.connect(brokerUrl, sys);
+  try {
+    if (sys) await monitor.nextRefresh(1_500); // the retained $SYS values arrive now
+    let runNo = 0;
+    for (const sc of o.scenarios) {
+      for (const sut of sc.suts) {
+        o.log(
+          `▶ ${sc.id} ${sut}: ${sc.people} people, ${sc.rate}/s for ${sc.durationS} s, ${sc.haExtraEntities} extra HA entities`,
+        );
+        const r = await runOne(o, brokerUrl, monitor, sc, sut, runNo++);
+        report.runs.push(r);
+        o.log(
+          r.error
+            ? `  ✗ ${r.error}`
+            : `  delivered ${r.deliveredRate.toFixed(0)}/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, calls ${r.calls.received}/${r.calls.expected}, receipt p50/p99 ${r.stages.receiptP50}/${r.stages.receiptP99} ms, decision p50/p99 ${r.stages.decisionP50}/${r.stages.decisionP99} ms${r.broker?.droppedDelta ? `, broker dropped ${r.broker.droppedDelta}` : ""}`,
+        );
+      }
+    }
+  } finally {
+    await monitor.end();
+    await brokerChild?.kill();
+  }
+  if (o.soak) {
+    o.log(`▶ memory over a simulated day: ${o.soak.readings} readings, ${o.soak.people} people`);
+    const soak = new Child(
+      "soak",
+      { mqttUrl: "", haUrl: "", haToken: "", base: "", clientId: "", soak: o.soak },
+      ["--expose-gc"],
+    );
+    try {
+      report.soak = (await soak.wait("soak", 600_000)).result;
+    } finally {
+      await soak.kill();
+    }
+  }
+  report.host.loadavgEnd = os.loadavg();
+  report.finishedAt = new Date().toISOString();
+  return report;
+}

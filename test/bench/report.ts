@@ -1,0 +1,177 @@
+/** Turns a BenchReport into the stdout table, bench.md and bench.json. */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { BenchReport, RunResult } from "./harness.js";
+
+const fmt = (n: number | null | undefined, digits = 0): string =>
+  n === null || n === undefined || !Number.isFinite(n) ? "–" : n.toFixed(digits);
+
+const ratio = (a: number | null | undefined, b: number | null | undefined, digits = 2): string =>
+  a === null || a === undefined || b === null || b === undefined || b === 0
+    ? "–"
+    : `${(a / b).toFixed(digits)}×`;
+
+function callsCell(r: RunResult): string {
+  if (r.error) return "error";
+  const c = r.calls;
+  if (c.exactlyOnce) return `✓ ${c.received}/${c.expected}`;
+  const parts = [`${c.received}/${c.expected}`];
+  if (c.missing) parts.push(`${c.missing} missing`);
+  if (c.duplicates) parts.push(`${c.duplicates} dup`);
+  if (c.errors) parts.push(`${c.errors} err`);
+  return `✗ ${parts.join(", ")}`;
+}
+
+const HEADER = [
+  "scenario",
+  "SUT",
+  "people",
+  "offered/s",
+  "published/s",
+  "delivered/s",
+  "p50 ms",
+  "p99 ms",
+  "CPU s",
+  "CPU µs/reading",
+  "peak RSS MB",
+  "calls exactly once",
+  "broker dropped",
+];
+
+function row(r: RunResult): string[] {
+  return [
+    r.scenario,
+    r.sut,
+    String(r.people),
+    String(r.offeredRate),
+    fmt(r.publishedRate),
+    fmt(r.deliveredRate),
+    fmt(r.latencyMs.p50),
+    fmt(r.latencyMs.p99),
+    fmt(r.cpuS, 2),
+    fmt(r.cpuUsPerReading, 1),
+    fmt(r.peakRssMb),
+    callsCell(r),
+    r.broker ? fmt(r.broker.droppedDelta) : "n/a",
+  ];
+}
+
+interface RatioRow {
+  scenario: string;
+  versus: string;
+  delivered: string;
+  p50: string;
+  p99: string;
+  cpuPerReading: string;
+  peakRss: string;
+}
+
+function ratios(report: BenchReport): RatioRow[] {
+  const out: RatioRow[] = [];
+  const scenarios = [...new Set(report.runs.map((r) => r.scenario))];
+  for (const s of scenarios) {
+    const hub = report.runs.find((r) => r.scenario === s && r.sut === "hub" && !r.error);
+    if (!hub) continue;
+    for (const other of ["floor", "nodered"] as const) {
+      const o = report.runs.find((r) => r.scenario === s && r.sut === other && !r.error);
+      if (!o) continue;
+      out.push({
+        scenario: s,
+        versus: other === "floor" ? "hub / raw floor" : "hub / Node-RED",
+        delivered: ratio(hub.deliveredRate, o.deliveredRate),
+        p50: ratio(hub.latencyMs.p50, o.latencyMs.p50, 1),
+        p99: ratio(hub.latencyMs.p99, o.latencyMs.p99, 1),
+        cpuPerReading: ratio(hub.cpuUsPerReading, o.cpuUsPerReading, 1),
+        peakRss: ratio(hub.peakRssMb, o.peakRssMb, 1),
+      });
+    }
+  }
+  return out;
+}
+
+function textTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
+  return [line(header), widths.map((w) => "─".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+function mdTable(header: string[], rows: string[][]): string {
+  const esc = (s: string) => s.replaceAll("|", "\\|");
+  return [
+    `| ${header.map(esc).join(" | ")} |`,
+    `| ${header.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`),
+  ].join("\n");
+}
+
+const RATIO_HEADER = ["scenario", "ratio", "delivered/s", "p50", "p99", "CPU/reading", "peak RSS"];
+const ratioRow = (r: RatioRow): string[] => [
+  r.scenario,
+  r.versus,
+  r.delivered,
+  r.p50,
+  r.p99,
+  r.cpuPerReading,
+  r.peakRss,
+];
+
+function soakLines(report: BenchReport): string[] {
+  const s = report.soak;
+  if (!s) return [];
+  const line = (name: string, x: typeof s | NonNullable<typeof s.withIngest>) =>
+    `${name}: ${x.readings.toLocaleString("en")} readings, ${x.people} people, ${fmt(x.simulatedHours, 0)} simulated h in ${fmt(x.wallS, 1)} s; heapUsed ${fmt(x.startHeapMb, 1)} → ${fmt(x.endHeapMb, 1)} MB, RSS ${fmt(x.startRssMb, 0)} → ${fmt(x.endRssMb, 0)} MB (start = after the first tenth)`;
+  const out = [line("core (StressDetector + evaluateRules)", s)];
+  if (s.withIngest) out.push(line("Ingest + core", s.withIngest));
+  return out;
+}
+
+function errorLines(report: BenchReport): string[] {
+  return report.runs.filter((r) => r.error).map((r) => `${r.scenario} ${r.sut}: ${r.error}`);
+}
+
+export function renderText(report: BenchReport): string {
+  const parts = [textTable(HEADER, report.runs.map(row))];
+  const rs = ratios(report);
+  if (rs.length) parts.push("", textTable(RATIO_HEADER, rs.map(ratioRow)));
+  const soak = soakLines(report);
+  if (soak.length) parts.push("", ...soak);
+  const errs = errorLines(report);
+  if (errs.length) parts.push("", "Errors:", ...errs);
+  return parts.join("\n");
+}
+
+export function renderMarkdown(report: BenchReport): string {
+  const o = report.options;
+  const parts = [
+    "### Benchmark",
+    "",
+    `\`npm run bench${o.full ? " -- --full" : ""}${o.quick ? " -- --quick" : ""}\` on ${report.host.cpus} cores, Node ${report.host.node}, broker: ${o.broker} (${o.brokerUrl}); ` +
+      `${report.startedAt.slice(0, 16).replace("T", " ")} UTC. Every ${o.crossEvery}th reading of a person crosses the stress threshold and must ` +
+      "produce exactly one `scene.turn_on` in the Home Assistant simulator. Latency is publish → simulator receipt. " +
+      "The raw floor is a bare mqtt.js subscriber (same QoS 1 persistent session) that parses the JSON and calls HA " +
+      "through home-assistant-js-websocket; Node-RED runs the equivalent flow (mqtt in → function → function with a " +
+      "home-assistant-js-websocket connection), embedded. CPU and peak RSS are the SUT process's own.",
+    "",
+    mdTable(HEADER, report.runs.map(row)),
+  ];
+  const rs = ratios(report);
+  if (rs.length) parts.push("", mdTable(RATIO_HEADER, rs.map(ratioRow)));
+  const soak = soakLines(report);
+  if (soak.length) parts.push("", ...soak.map((l) => `- ${l}`));
+  const errs = errorLines(report);
+  if (errs.length) parts.push("", "Errors:", ...errs.map((e) => `- ${e}`));
+  parts.push(
+    "",
+    `Load average at start/end: ${report.host.loadavgStart.map((n) => n.toFixed(2)).join(" ")} / ${report.host.loadavgEnd.map((n) => n.toFixed(2)).join(" ")} (the bench shares the machine with everything else running).`,
+  );
+  return `${parts.join("\n")}\n`;
+}
+
+export function writeReport(report: BenchReport, dir: string): { json: string; md: string } {
+  mkdirSync(dir, { recursive: true });
+  const json = join(dir, "bench.json");
+  const md = join(dir, "bench.md");
+  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(md, renderMarkdown(report));
+  return { json, md };
+}

@@ -1,0 +1,91 @@
+/** Messages and results shared by the orchestrator and the bench children. */
+
+export type SutKind = "hub" | "floor" | "nodered";
+
+export interface PublishSpec {
+  people: number;
+  rate: number;
+  durationS: number;
+  crossEvery: number;
+}
+
+export interface SoakSpec {
+  readings: number;
+  people: number;
+  /** Simulated span the readings' timestamps cover, ms (default one day). */
+  spanMs?: number;
+}
+
+export interface SutSpec {
+  mqttUrl: string;
+  haUrl: string;
+  haToken: string;
+  base: string;
+  clientId: string;
+  logLevel?: string;
+  keepData?: boolean;
+  port?: number;
+  publish?: PublishSpec;
+  soak?: SoakSpec;
+}
+
+export interface SutStats {
+  processed: number;
+  firstAt: number;
+  lastAt: number;
+  beganAt: number;
+  cpuUserS: number;
+  cpuSystemS: number;
+  maxRssMb: number;
+  rssMb: number;
+  heapUsedMb: number;
+  receiptLagMs?: { p50: number; p99: number; n: number } | undefined;
+  decisionLagMs?: { p50: number; p99: number; n: number } | undefined;
+  accepted?: number;
+  rejected?: number;
+  errors?: number;
+}
+
+export interface PublisherResult {
+  sent: number;
+  acked: number;
+  ackErrors: number;
+  startAt: number;
+  endAt: number;
+  ackedAt: number;
+  /** Flat [person index, publish ms] pairs, one per crossing reading, in publish order. */
+  crossings: number[];
+  cpuS: number;
+}
+
+export interface SoakSample {
+  readings: number;
+  rssMb: number;
+  heapUsedMb: number;
+}
+
+export interface SoakResult {
+  readings: number;
+  people: number;
+  simulatedHours: number;
+  fired: number;
+  wallS: number;
+  samples: SoakSample[];
+  startHeapMb: number;
+  endHeapMb: number;
+  startRssMb: number;
+  endRssMb: number;
+  /** Same loop with the hub's Ingest (native JSON adapter, zod, per-person dedupe window) in front. */
+  withIngest?: Omit<SoakResult, "withIngest">;
+}
+
+export type ChildRequest = { type: "begin" } | { type: "stats" } | { type: "stop" };
+
+export type ChildResponse =
+  | { type: "ready"; url?: string }
+  | { type: "begun" }
+  | { type: "stats"; stats: SutStats }
+  | { type: "stopped"; stats: SutStats }
+  | { type: "published"; result: PublisherResult }
+  | { type: "soak"; result: SoakResult }
+  | { type: "error"; message: string };
