@@ -63,7 +63,8 @@ export interface HubOptions {
 
 const DETECTOR_SAVE_MS = 60_000;
 const RETENTION_CHECK_MS = 3_600_000;
-const SAMPLE_FLUSH_MS = 1_000;
+// Small, frequent batches: one large insert would stall the event loop at thousands of readings a second.
+const SAMPLE_FLUSH_MS = 200;
 
 /**
  * The composition root: wires ingest → detect → rules → actions → Home Assistant, owns every component's
@@ -131,6 +132,7 @@ export class Hub {
       heartbeatMs: config.home_assistant.heartbeat_s * 1000,
       callTimeoutMs: config.home_assistant.call_timeout_s * 1000,
       logger,
+      entityIds: () => watchedEntities(config),
     });
     const routes: Route[] = [];
     for (const [person, p] of Object.entries(config.people)) {
@@ -604,6 +606,18 @@ export class Hub {
   linkStates(): { mqtt: string; home_assistant: HaLinkState } {
     return { mqtt: this.mqtt.state, home_assistant: this.ha.state };
   }
+}
+
+/** The Home Assistant entities the hub reads: its rooms' lights and speakers, and its people's presence. */
+export function watchedEntities(config: Config): string[] {
+  const ids = new Set<string>();
+  for (const room of Object.values(config.rooms)) {
+    for (const light of room.lights) ids.add(light);
+    if (room.media_player) ids.add(room.media_player);
+    for (const person of room.people) ids.add(`person.${person}`);
+  }
+  for (const person of Object.keys(config.people)) ids.add(`person.${person}`);
+  return [...ids].sort();
 }
 
 async function withTimeout<T>(p: Promise<T>, ms: number, name: string): Promise<T> {

@@ -4,6 +4,7 @@ import {
   createConnection,
   createLongLivedTokenAuth,
   getConfig,
+  getStates,
   type HassConfig,
   type HassEntities,
   type HassEntity,
@@ -11,6 +12,7 @@ import {
   subscribeEntities,
 } from "home-assistant-js-websocket";
 import type { Logger } from "../core/index.js";
+import { applyCompressed, type CompressedEvent } from "./compressed-entities.js";
 import { HaError, toHaError } from "./errors.js";
 
 export type HaLinkState = "disabled" | "connecting" | "online" | "offline" | "auth_failed" | "stopped";
@@ -21,6 +23,11 @@ export interface HaLinkOptions {
   heartbeatMs: number;
   callTimeoutMs: number;
   logger: Logger;
+  /**
+   * The entities the hub needs. Home Assistant then sends only their changes, which keeps the hub's cost flat
+   * in a home with thousands of entities. Undefined: every entity.
+   */
+  entityIds?: () => readonly string[];
   /** Retry delay after an invalid token: long, so a bad token never hammers HA's login-attempt ban. */
   authRetryMs?: number;
 }
@@ -54,6 +61,7 @@ export class HaLink {
   private retryTimer: NodeJS.Timeout | undefined;
   private wake: (() => void) | undefined;
   private config: HassConfig | undefined;
+  private resync = false;
   lastError = "";
   /** The HA user behind the token: state changes carrying it in their context are the hub's own. */
   userId: string | undefined;
@@ -230,6 +238,7 @@ export class HaLink {
     this.conn = conn;
     conn.addEventListener("disconnected", () => this.setState("offline", "connection lost, reconnecting"));
     conn.addEventListener("ready", () => {
+      this.resync = true;
       this.setState("online", "");
       void this.refreshConfig(conn);
     });
@@ -246,7 +255,34 @@ export class HaLink {
     } catch {
       this.userId = undefined;
     }
-    this.unsubEntities = subscribeEntities(conn, (entities) => this.handleEntities(entities));
+    let ids = this.opts.entityIds?.();
+    if (ids !== undefined) {
+      // Presence matters whoever the person is: add every person entity Home Assistant knows.
+      try {
+        const states = await getStates(conn);
+        ids = [
+          ...new Set([
+            ...ids,
+            ...states.filter((e) => e.entity_id.startsWith("person.")).map((e) => e.entity_id),
+          ]),
+        ];
+      } catch (err) {
+        this.opts.logger.warn(
+          { component: "ha", err: toHaError(err).message },
+          "could not list person entities",
+        );
+      }
+    }
+    if (ids === undefined) {
+      this.unsubEntities = subscribeEntities(conn, (entities) => this.handleEntities(entities));
+    } else if (ids.length > 0) {
+      this.resync = true;
+      const unsub = await conn.subscribeMessage<CompressedEvent>((event) => this.handleCompressed(event), {
+        type: "subscribe_entities",
+        entity_ids: [...ids],
+      });
+      this.unsubEntities = () => void unsub().catch(() => undefined);
+    }
     await this.refreshConfig(conn);
     this.startHeartbeat(conn);
     this.setState("online", "");
@@ -276,6 +312,14 @@ export class HaLink {
         "cannot subscribe to Home Assistant events (the token must belong to an admin)",
       );
     }
+  }
+
+  private handleCompressed(event: CompressedEvent): void {
+    // The first snapshot after each (re)subscription replaces the map; later ones add entities.
+    const changed = applyCompressed(this.entities, event, this.resync && event.a !== undefined);
+    if (event.a !== undefined) this.resync = false;
+    if (changed.length === 0) return;
+    for (const h of this.entityHandlers) h(this.entities, changed);
   }
 
   private handleEntities(next: HassEntities): void {

@@ -35,7 +35,7 @@ export interface IngestCounters {
   rejected: Record<string, number>;
 }
 
-const DEDUPE_WINDOW = 4096;
+const DEDUPE_WINDOW = 1024;
 
 /**
  * Turns raw MQTT messages into checked samples. Synchronous and exception-free: one bad payload is counted
@@ -44,8 +44,8 @@ const DEDUPE_WINDOW = 4096;
 export class Ingest {
   private readonly opts: IngestOptions;
   readonly counters: IngestCounters = { accepted: 0, rejected: {} };
-  private readonly recent = new Map<string, Set<string>>();
-  private readonly recentOrder = new Map<string, string[]>();
+  /** Per person: reading key → when it was seen, oldest first. */
+  private readonly recent = new Map<string, Map<string, number>>();
   private pendingLog = new Map<string, number>();
   private lastLogAt = Number.NEGATIVE_INFINITY;
 
@@ -93,7 +93,7 @@ export class Ingest {
         this.reject("future", topic, "measured in the future");
         continue;
       }
-      if (this.isDuplicate(sample)) {
+      if (this.isDuplicate(sample, now)) {
         this.reject("duplicate", topic, "seen before");
         continue;
       }
@@ -106,25 +106,22 @@ export class Ingest {
   /** Forgets what it remembered about a person (per-person delete). */
   forget(person: string): void {
     this.recent.delete(person);
-    this.recentOrder.delete(person);
   }
 
-  private isDuplicate(sample: Sample): boolean {
+  private isDuplicate(sample: Sample, now: number): boolean {
     const key = sample.id !== undefined ? `id:${sample.id}` : `t:${sample.source}:${sample.measured_at}`;
     let seen = this.recent.get(sample.person);
-    let order = this.recentOrder.get(sample.person);
-    if (!seen || !order) {
-      seen = new Set();
-      order = [];
+    if (!seen) {
+      seen = new Map();
       this.recent.set(sample.person, seen);
-      this.recentOrder.set(sample.person, order);
     }
     if (seen.has(key)) return true;
-    seen.add(key);
-    order.push(key);
-    if (order.length > DEDUPE_WINDOW) {
-      const dropped = order.splice(0, order.length - DEDUPE_WINDOW);
-      for (const k of dropped) seen.delete(k);
+    seen.set(key, now);
+    // Bounded in count and in time: a redelivery comes within minutes, and memory must stay flat all day.
+    const horizon = now - this.opts.maxAgeMs - this.opts.futureToleranceMs;
+    for (const [k, at] of seen) {
+      if (seen.size <= DEDUPE_WINDOW && at >= horizon) break;
+      seen.delete(k);
     }
     return false;
   }

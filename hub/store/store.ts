@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import type { Sample } from "../core/index.js";
 
 export const STORE_FILE = "calm-hub.sqlite";
@@ -29,11 +29,19 @@ export interface StoredRule {
 
 const SCHEMA_VERSION = 1;
 
+function firedKey(ruleId: string, person: string): string {
+  return `${ruleId}\u0000${person}`;
+}
+
 // One connection, synchronous calls: SQLite on a local disk answers in microseconds, and a single writer
 // keeps the action log and the idempotency keys consistent without locks.
 export class Store {
   readonly path: string;
   private db: DatabaseSync | undefined;
+  // Prepared once per connection: preparing costs more than running these small statements.
+  private readonly statements = new Map<string, StatementSync>();
+  /** Cooldowns are read on every decision; kept in memory, written through. */
+  private readonly fired = new Map<string, number>();
 
   constructor(dataDir: string) {
     this.path = dataDir === ":memory:" ? ":memory:" : join(dataDir, STORE_FILE);
@@ -70,11 +78,28 @@ export class Store {
       String(SCHEMA_VERSION),
     );
     this.db = db;
+    const rows = db.prepare("SELECT rule_id, person, fired_at FROM cooldowns").all() as {
+      rule_id: string;
+      person: string;
+      fired_at: number;
+    }[];
+    for (const row of rows) this.fired.set(firedKey(row.rule_id, row.person), row.fired_at);
   }
 
   close(): void {
+    this.statements.clear();
+    this.fired.clear();
     this.db?.close();
     this.db = undefined;
+  }
+
+  private prepare(sql: string): StatementSync {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.conn.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
   }
 
   private get conn(): DatabaseSync {
@@ -86,25 +111,26 @@ export class Store {
 
   /** Claims an action key before it is executed; false means it was claimed (and maybe run) before. */
   claimAction(entry: Omit<ActionLogEntry, "result" | "detail" | "latency_ms">): boolean {
-    const res = this.conn
-      .prepare(
-        "INSERT OR IGNORE INTO action_log(key, at, rule_id, person, trigger_json, call_json, result, detail, latency_ms) VALUES (?, ?, ?, ?, ?, ?, 'pending', '', NULL)",
-      )
-      .run(
-        entry.key,
-        entry.at,
-        entry.rule_id,
-        entry.person,
-        JSON.stringify(entry.trigger),
-        JSON.stringify(entry.call),
-      );
+    const res = this.prepare(
+      "INSERT OR IGNORE INTO action_log(key, at, rule_id, person, trigger_json, call_json, result, detail, latency_ms) VALUES (?, ?, ?, ?, ?, ?, 'pending', '', NULL)",
+    ).run(
+      entry.key,
+      entry.at,
+      entry.rule_id,
+      entry.person,
+      JSON.stringify(entry.trigger),
+      JSON.stringify(entry.call),
+    );
     return Number(res.changes) === 1;
   }
 
   finishAction(key: string, result: ActionResult, detail: string, latencyMs: number | null): void {
-    this.conn
-      .prepare("UPDATE action_log SET result = ?, detail = ?, latency_ms = ? WHERE key = ?")
-      .run(result, detail, latencyMs, key);
+    this.prepare("UPDATE action_log SET result = ?, detail = ?, latency_ms = ? WHERE key = ?").run(
+      result,
+      detail,
+      latencyMs,
+      key,
+    );
   }
 
   /** Actions claimed but never finished: the hub died between claiming and Home Assistant's answer. */
@@ -119,7 +145,7 @@ export class Store {
   }
 
   private queryActions(tail: string, params: SQLInputValue[]): ActionLogEntry[] {
-    const rows = this.conn.prepare(`SELECT * FROM action_log ${tail}`).all(...params) as Record<
+    const rows = this.prepare(`SELECT * FROM action_log ${tail}`).all(...params) as Record<
       string,
       SQLInputValue
     >[];
@@ -139,25 +165,21 @@ export class Store {
   // --- cooldowns ----------------------------------------------------------------------------------
 
   lastFired(ruleId: string, person: string): number | undefined {
-    const row = this.conn
-      .prepare("SELECT fired_at FROM cooldowns WHERE rule_id = ? AND person = ?")
-      .get(ruleId, person) as { fired_at: number } | undefined;
-    return row?.fired_at;
+    return this.fired.get(firedKey(ruleId, person));
   }
 
   recordFired(ruleId: string, person: string, at: number): void {
-    this.conn
-      .prepare(
-        "INSERT INTO cooldowns(rule_id, person, fired_at) VALUES (?, ?, ?) ON CONFLICT(rule_id, person) DO UPDATE SET fired_at = excluded.fired_at",
-      )
-      .run(ruleId, person, at);
+    this.fired.set(firedKey(ruleId, person), at);
+    this.prepare(
+      "INSERT INTO cooldowns(rule_id, person, fired_at) VALUES (?, ?, ?) ON CONFLICT(rule_id, person) DO UPDATE SET fired_at = excluded.fired_at",
+    ).run(ruleId, person, at);
   }
 
   // --- samples and retention ----------------------------------------------------------------------
 
   addSamples(samples: readonly Sample[]): void {
     if (samples.length === 0) return;
-    const stmt = this.conn.prepare(
+    const stmt = this.prepare(
       "INSERT INTO samples(person, measured_at, received_at, source, body) VALUES (?, ?, ?, ?, ?)",
     );
     this.conn.exec("BEGIN");
@@ -172,27 +194,27 @@ export class Store {
   }
 
   samples(person: string, since: number, limit = 10_000): Sample[] {
-    const rows = this.conn
-      .prepare("SELECT body FROM samples WHERE person = ? AND measured_at >= ? ORDER BY measured_at LIMIT ?")
-      .all(person, since, limit) as { body: string }[];
+    const rows = this.prepare(
+      "SELECT body FROM samples WHERE person = ? AND measured_at >= ? ORDER BY measured_at LIMIT ?",
+    ).all(person, since, limit) as { body: string }[];
     return rows.map((r) => JSON.parse(r.body) as Sample);
   }
 
   /** Deletes raw readings received before `before`; returns how many went. */
   pruneSamples(before: number): number {
-    return Number(this.conn.prepare("DELETE FROM samples WHERE received_at < ?").run(before).changes);
+    return Number(this.prepare("DELETE FROM samples WHERE received_at < ?").run(before).changes);
   }
 
   pruneActions(before: number): number {
     return Number(
-      this.conn.prepare("DELETE FROM action_log WHERE at < ? AND result != 'pending'").run(before).changes,
+      this.prepare("DELETE FROM action_log WHERE at < ? AND result != 'pending'").run(before).changes,
     );
   }
 
   // --- rules --------------------------------------------------------------------------------------
 
   listRules(): StoredRule[] {
-    const rows = this.conn.prepare("SELECT * FROM rules ORDER BY id").all() as {
+    const rows = this.prepare("SELECT * FROM rules ORDER BY id").all() as {
       id: string;
       origin: string;
       body: string;
@@ -207,40 +229,36 @@ export class Store {
   }
 
   putRule(rule: StoredRule): void {
-    this.conn
-      .prepare(
-        "INSERT INTO rules(id, origin, body, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET origin = excluded.origin, body = excluded.body, updated_at = excluded.updated_at",
-      )
-      .run(rule.id, rule.origin, JSON.stringify(rule.body), rule.updated_at);
+    this.prepare(
+      "INSERT INTO rules(id, origin, body, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET origin = excluded.origin, body = excluded.body, updated_at = excluded.updated_at",
+    ).run(rule.id, rule.origin, JSON.stringify(rule.body), rule.updated_at);
   }
 
   deleteRule(id: string): boolean {
-    return Number(this.conn.prepare("DELETE FROM rules WHERE id = ?").run(id).changes) === 1;
+    return Number(this.prepare("DELETE FROM rules WHERE id = ?").run(id).changes) === 1;
   }
 
   // --- small documents (baselines, episodes, settings) --------------------------------------------
 
   getDoc<T>(scope: string, key: string): T | undefined {
-    const row = this.conn.prepare("SELECT value FROM kv WHERE scope = ? AND key = ?").get(scope, key) as
+    const row = this.prepare("SELECT value FROM kv WHERE scope = ? AND key = ?").get(scope, key) as
       | { value: string }
       | undefined;
     return row ? (JSON.parse(row.value) as T) : undefined;
   }
 
   putDoc(scope: string, key: string, value: unknown, at: number): void {
-    this.conn
-      .prepare(
-        "INSERT INTO kv(scope, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(scope, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-      )
-      .run(scope, key, JSON.stringify(value), at);
+    this.prepare(
+      "INSERT INTO kv(scope, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(scope, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+    ).run(scope, key, JSON.stringify(value), at);
   }
 
   deleteDoc(scope: string, key: string): void {
-    this.conn.prepare("DELETE FROM kv WHERE scope = ? AND key = ?").run(scope, key);
+    this.prepare("DELETE FROM kv WHERE scope = ? AND key = ?").run(scope, key);
   }
 
   listDocs<T>(scope: string): { key: string; value: T }[] {
-    const rows = this.conn.prepare("SELECT key, value FROM kv WHERE scope = ? ORDER BY key").all(scope) as {
+    const rows = this.prepare("SELECT key, value FROM kv WHERE scope = ? ORDER BY key").all(scope) as {
       key: string;
       value: string;
     }[];
@@ -251,9 +269,10 @@ export class Store {
 
   exportPerson(person: string): Record<string, unknown> {
     const docs = (
-      this.conn
-        .prepare("SELECT scope, key, value FROM kv WHERE key = ? OR key LIKE ?")
-        .all(person, `${person}:%`) as {
+      this.prepare("SELECT scope, key, value FROM kv WHERE key = ? OR key LIKE ?").all(
+        person,
+        `${person}:%`,
+      ) as {
         scope: string;
         key: string;
         value: string;
@@ -263,7 +282,7 @@ export class Store {
       person,
       samples: this.samples(person, 0, Number.MAX_SAFE_INTEGER),
       actions: this.queryActions("WHERE person = ? ORDER BY at", [person]),
-      cooldowns: this.conn.prepare("SELECT rule_id, fired_at FROM cooldowns WHERE person = ?").all(person),
+      cooldowns: this.prepare("SELECT rule_id, fired_at FROM cooldowns WHERE person = ?").all(person),
       documents: docs,
     };
   }
@@ -272,15 +291,13 @@ export class Store {
     const counts: Record<string, number> = {};
     this.conn.exec("BEGIN");
     try {
-      counts.samples = Number(this.conn.prepare("DELETE FROM samples WHERE person = ?").run(person).changes);
-      counts.actions = Number(
-        this.conn.prepare("DELETE FROM action_log WHERE person = ?").run(person).changes,
-      );
-      counts.cooldowns = Number(
-        this.conn.prepare("DELETE FROM cooldowns WHERE person = ?").run(person).changes,
-      );
+      counts.samples = Number(this.prepare("DELETE FROM samples WHERE person = ?").run(person).changes);
+      counts.actions = Number(this.prepare("DELETE FROM action_log WHERE person = ?").run(person).changes);
+      for (const key of [...this.fired.keys()])
+        if (key.endsWith(firedKey("", person))) this.fired.delete(key);
+      counts.cooldowns = Number(this.prepare("DELETE FROM cooldowns WHERE person = ?").run(person).changes);
       counts.documents = Number(
-        this.conn.prepare("DELETE FROM kv WHERE key = ? OR key LIKE ?").run(person, `${person}:%`).changes,
+        this.prepare("DELETE FROM kv WHERE key = ? OR key LIKE ?").run(person, `${person}:%`).changes,
       );
       this.conn.exec("COMMIT");
     } catch (err) {
