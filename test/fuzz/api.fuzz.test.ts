@@ -8,7 +8,7 @@ import { startTestBroker, type TestBroker } from "../support/broker.js";
 import { API_TOKEN, startTestHub } from "../support/hub.js";
 import { nastyScalar, nastyStructure } from "./arbitraries.js";
 
-export const API_RUNS = 1000;
+const API_RUNS = 1000;
 
 const GOOD_RULE = {
   trigger: { type: "stress", above: 70 },

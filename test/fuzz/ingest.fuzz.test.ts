@@ -13,8 +13,8 @@ import { connectWearable, startTestHub } from "../support/hub.js";
 import { waitFor } from "../support/wait-for.js";
 import { badPayload, personName } from "./arbitraries.js";
 
-export const INGEST_RUNS = 1000;
-export const HUB_RUNS = 60;
+const INGEST_RUNS = 1000;
+const HUB_RUNS = 60;
 const REASONS = new Set<string>(RejectReasonSchema.options);
 const NOW = Date.UTC(2026, 10, 27, 7, 20, 0);
 const encoder = new TextEncoder();
