@@ -138,13 +138,11 @@ const request: fc.Arbitrary<Request> = fc.oneof(
   fc
     .tuple(ruleId, rawBody(fc.oneof(mutatedRule, nastyStructure, nastyScalar)))
     .map(([id, b]) => ({ method: "PUT" as const, url: `/api/rules/${encodeURIComponent(id)}`, ...b })),
-  fc
-    .tuple(ruleId, rawBody(dryRunBody))
-    .map(([id, b]) => ({
-      method: "POST" as const,
-      url: `/api/rules/${encodeURIComponent(id)}/dry-run`,
-      ...b,
-    })),
+  fc.tuple(ruleId, rawBody(dryRunBody)).map(([id, b]) => ({
+    method: "POST" as const,
+    url: `/api/rules/${encodeURIComponent(id)}/dry-run`,
+    ...b,
+  })),
   rawBody(runActionBody).map((b) => ({ method: "POST" as const, url: "/api/actions/run", ...b })),
   ruleId.map((id) => ({ method: "DELETE" as const, url: `/api/rules/${encodeURIComponent(id)}` })),
 );

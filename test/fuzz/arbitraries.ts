@@ -106,8 +106,9 @@ type Path = (string | number)[];
 
 function jsonPaths(v: unknown, prefix: Path = [], out: Path[] = []): Path[] {
   out.push(prefix);
-  if (Array.isArray(v)) v.forEach((x, i) => jsonPaths(x, [...prefix, i], out));
-  else if (v !== null && typeof v === "object")
+  if (Array.isArray(v)) {
+    for (const [i, x] of v.entries()) jsonPaths(x, [...prefix, i], out);
+  } else if (v !== null && typeof v === "object")
     for (const [k, x] of Object.entries(v)) jsonPaths(x, [...prefix, k], out);
   return out;
 }
