@@ -453,6 +453,7 @@ export class Hub {
     this.sampleBuffer = this.sampleBuffer.filter((s) => s.person !== id);
     this.ingest.forget(id);
     this.detector.forget(id);
+    this.episodes.forget(id);
     this.lastPublished.delete(id);
     this.views.forget(id);
     this.mqtt.publish(stateTopic(this.config.mqtt.base_topic, id), "", { retain: true });

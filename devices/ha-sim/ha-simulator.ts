@@ -56,6 +56,7 @@ export class HaSimulator {
   private readonly connections = new Set<SimConnection>();
   private readonly host: ConnectionHost;
   private rejectingAuth = false;
+  private authAttemptCount = 0;
   private responseDelay = 0;
   private down = false;
   private port = 0;
@@ -124,6 +125,11 @@ export class HaSimulator {
   /** The other user whose changes `changeByHand` and notification taps are attributed to. */
   get householdUserId(): string {
     return HOUSEHOLD_USER_ID;
+  }
+
+  /** How many auth messages clients have sent since start, accepted or refused. */
+  get authAttempts(): number {
+    return this.authAttemptCount;
   }
 
   get connectionCount(): number {
@@ -359,6 +365,9 @@ export class HaSimulator {
       authTimeoutMs: options.authTimeoutMs,
       userId: SIM_USER_ID,
       authRejected: () => this.rejectingAuth,
+      authAttempted: () => {
+        this.authAttemptCount++;
+      },
       responseDelayMs: () => this.responseDelay,
       connectionClosed: (connection) => {
         this.connections.delete(connection);

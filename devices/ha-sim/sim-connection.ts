@@ -25,6 +25,8 @@ export interface ConnectionHost {
   readonly authTimeoutMs: number;
   readonly userId: string;
   authRejected(): boolean;
+  /** Called for every auth message a client sends, accepted or not. */
+  authAttempted?(): void;
   responseDelayMs(): number;
   connectionClosed(connection: SimConnection): void;
 }
@@ -172,6 +174,7 @@ export class SimConnection implements CommandConnection {
   }
 
   private authenticate(payload: unknown): void {
+    this.host.authAttempted?.();
     const parsed = authMessageSchema.safeParse(payload);
     if (!parsed.success) {
       this.rejectAuth(`Auth message incorrectly formatted: ${humanizeIssues(parsed.error)}`);

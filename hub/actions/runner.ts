@@ -139,6 +139,11 @@ export class ActionRunner {
       );
       return;
     }
+    if (this.opts.ha.state === "disabled" && action.domain !== LOCAL_DOMAIN) {
+      // No token configured: Home Assistant will never come, so waiting out the TTL only delays the answer.
+      this.finish(action, "dropped", "no Home Assistant token configured; logged, not executed", null);
+      return;
+    }
     if (this.opts.ha.state !== "online" && action.domain !== LOCAL_DOMAIN) {
       if (this.stopping) {
         this.finish(action, "dropped", "hub is stopping", null);

@@ -138,6 +138,13 @@ export async function buildApi(deps: ApiDeps, extra: ApiPlugin[] = []): Promise<
     return reply.code(500).send({ code: "CALM_ERR_INTERNAL", message: "Internal Server Error" });
   });
 
+  // Fastify's own 404 body has no `code`; every error this API sends has the same {code, message} shape.
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .code(404)
+      .send({ code: "CALM_ERR_NOT_FOUND", message: `no route ${req.method} ${req.url.split("?")[0]}` }),
+  );
+
   const r = app.withTypeProvider<ZodTypeProvider>();
   const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema };
   const IdParams = z.object({ id: z.string().min(1).max(64) });

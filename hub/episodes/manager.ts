@@ -314,6 +314,40 @@ export class EpisodeManager {
     }
   }
 
+  /**
+   * Per-person delete: the person's running episodes give the room back (the calls run and are logged like any
+   * other) but their records are never written again, and what the manager remembered about them is dropped.
+   */
+  forget(person: string): void {
+    const { clock, config } = this.deps;
+    for (const record of [...this.running.values()]) {
+      if (record.person !== person) continue;
+      this.cancelTimers(record.id);
+      this.timerKinds.delete(record.id);
+      this.running.delete(record.id);
+      record.state = "ended";
+      record.ended_at = clock.now();
+      record.end_reason = "stopped";
+      const overridden = new Set(record.overridden);
+      const calls: HaCall[] = restoreLights(
+        record.snapshots,
+        new Set(record.leased),
+        overridden,
+        config.episodes.transition_s,
+      );
+      const snap = record.snapshots.find((s) => s.entity_id === record.player);
+      if (record.player && record.sound_started && !overridden.has(record.player) && snap)
+        calls.push(...stopSound(snap, undefined, config.episodes.volume_step).calls);
+      this.deps.logger.info(
+        { component: "episodes", episode: record.id },
+        "personal data deleted: episode ended, room given back",
+      );
+      this.deps.onChange(view(record), "ended");
+      void this.call(record, "restore", calls);
+    }
+    this.lastStress.delete(person);
+  }
+
   // --- soundscapes outside an episode --------------------------------------------------------------
 
   async playSoundscape(roomId: string, name: string): Promise<{ ok: boolean; detail: string }> {

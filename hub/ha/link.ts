@@ -202,8 +202,13 @@ export class HaLink {
     for (const h of this.stateHandlers) h(state, detail);
   }
 
-  private async connectLoop(): Promise<void> {
+  private get authRetryMs(): number {
+    return this.opts.authRetryMs ?? 300_000;
+  }
+
+  private async connectLoop(initialDelayMs = 0): Promise<void> {
     let attempt = 0;
+    if (initialDelayMs > 0) await this.sleep(initialDelayMs);
     while (!this.stopped) {
       try {
         const auth = createLongLivedTokenAuth(this.opts.url.replace(/\/+$/, ""), this.opts.token ?? "");
@@ -219,7 +224,7 @@ export class HaLink {
         const authFailed = err.code === "CALM_ERR_HA_INVALID_AUTH";
         this.setState(authFailed ? "auth_failed" : "offline", err.message);
         const delay = authFailed
-          ? (this.opts.authRetryMs ?? 300_000)
+          ? this.authRetryMs
           : Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempt, 5));
         attempt++;
         await this.sleep(delay);
@@ -243,11 +248,12 @@ export class HaLink {
       void this.refreshConfig(conn);
     });
     conn.addEventListener("reconnect-error", (_c, data) => {
-      // The library gives up on an invalid token; hand over to our slow retry loop.
-      this.setState("auth_failed", String(data));
+      // The library gives up on an invalid token; hand over to our slow retry loop. The token was just refused,
+      // so the loop waits before its first attempt (HA bans addresses after repeated failed logins).
+      this.setState("auth_failed", toHaError(data).message);
       this.conn = undefined;
       clearInterval(this.heartbeat);
-      if (!this.stopped) void this.connectLoop();
+      if (!this.stopped) void this.connectLoop(this.authRetryMs);
     });
     for (const eventType of this.eventHandlers.keys()) await this.subscribeEventType(conn, eventType);
     try {

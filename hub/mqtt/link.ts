@@ -112,11 +112,22 @@ export class MqttLink {
         cleanup();
         resolve();
       };
+      // Waiting cannot help with refused credentials or a certificate the client does not trust: fail the start
+      // now, saying which, instead of after the timeout as if the broker were unreachable.
+      const onError = (err: Error): void => {
+        const problem = fatalConnectProblem(err);
+        if (!problem) return;
+        cleanup();
+        client.end(true);
+        reject(new Error(`MQTT broker at ${redactUrl(o.url)}: ${problem}`));
+      };
       const cleanup = (): void => {
         clearTimeout(timeout);
         client.off("connect", onConnect);
+        client.off("error", onError);
       };
       client.on("connect", onConnect);
+      client.on("error", onError);
     });
   }
 
@@ -148,6 +159,20 @@ export class MqttLink {
       this.opts.logger.warn({ component: "mqtt" }, "MQTT connection lost, reconnecting");
     for (const h of this.stateHandlers) h(state);
   }
+}
+
+/** What a first-connection error means when retrying cannot fix it; undefined for transient ones. */
+export function fatalConnectProblem(err: Error & { code?: unknown }): string | undefined {
+  const code = err.code;
+  // CONNACK return codes: 4/5 in MQTT 3.1.1, 134/135 in MQTT 5.
+  if (code === 4 || code === 134)
+    return "connection refused: bad username or password (check mqtt.username and mqtt.password)";
+  if (code === 5 || code === 135)
+    return "connection refused: not authorized (check mqtt.username, mqtt.password and the broker's ACL)";
+  const text = `${typeof code === "string" ? code : ""} ${err.message}`;
+  if (/CERT|SSL|TLS|certificate|self[- ]signed|altname/i.test(text))
+    return `TLS failed: ${err.message} (check mqtt.ca_file, mqtt.cert_file and mqtt.key_file)`;
+  return undefined;
 }
 
 export function redactUrl(url: string): string {
