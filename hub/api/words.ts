@@ -19,8 +19,16 @@ const RESULT_WORDS: Record<string, string> = {
 export function describeAction(e: ActionLogEntry): string {
   const when = new Date(e.at).toISOString().slice(11, 16);
   const call = `${e.call.domain}.${e.call.service}${targetText(e.call.target)}`;
-  const why = `${e.person}'s stress was ${e.trigger.level} (${Math.round(e.trigger.score)})`;
+  const windDown = e.rule_id === "wind-down";
+  const why = windDown
+    ? "it was time to wind down"
+    : `${e.person}'s stress was ${e.trigger.level} (${Math.round(e.trigger.score)})`;
+  const who = windDown
+    ? "the evening wind-down"
+    : e.rule_id.startsWith("episode:")
+      ? `the calm episode (${e.rule_id.slice("episode:".length)})`
+      : `rule "${e.rule_id}"`;
   const result = RESULT_WORDS[e.result] ?? e.result;
   const detail = e.result === "ok" ? "" : `: ${e.detail}`;
-  return `${when} UTC — ${why}, so rule "${e.rule_id}" called ${call}; ${result}${detail}.`;
+  return `${when} UTC — ${why}, so ${who} called ${call}; ${result}${detail}.`;
 }

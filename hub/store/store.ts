@@ -138,10 +138,18 @@ export class Store {
     return this.queryActions("WHERE result = 'pending' ORDER BY at", []);
   }
 
-  recentActions(limit = 50, person?: string): ActionLogEntry[] {
-    return person === undefined
-      ? this.queryActions("ORDER BY at DESC LIMIT ?", [limit])
-      : this.queryActions("WHERE person = ? ORDER BY at DESC LIMIT ?", [person, limit]);
+  /**
+   * Newest first. Volume ramp and fade steps (one log entry per step) are left out unless asked for: the
+   * question the log answers is "why did my room change", not "how many steps did the fade take".
+   */
+  recentActions(limit = 50, person?: string, steps = false): ActionLogEntry[] {
+    const where = [steps ? "1" : "key NOT GLOB '*:ramp-*' AND key NOT GLOB '*:fade-*'"];
+    const params: SQLInputValue[] = [];
+    if (person !== undefined) {
+      where.push("person = ?");
+      params.push(person);
+    }
+    return this.queryActions(`WHERE ${where.join(" AND ")} ORDER BY at DESC LIMIT ?`, [...params, limit]);
   }
 
   private queryActions(tail: string, params: SQLInputValue[]): ActionLogEntry[] {
