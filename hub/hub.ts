@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { FastifyInstance } from "fastify";
-import { getAdapter } from "../devices/adapters/index.js";
+import { getAdapter, type HaMetric, sampleFromHaState } from "../devices/adapters/index.js";
 import { type ActionOutcome, ActionRunner } from "./actions/index.js";
 import {
   type ApiPlugin,
@@ -87,6 +87,8 @@ export class Hub {
   readonly friends: FriendSuggester;
   readonly voice: VoiceService;
   private readonly sleep = new Map<string, SleepState>();
+  /** Home Assistant sensors that are wearable sources: entity id → whose and what. */
+  private readonly haSources = new Map<string, { person: string; metric: HaMetric }>();
   apiToken = "";
   api: FastifyInstance | undefined;
   private readonly options: HubOptions;
@@ -136,7 +138,10 @@ export class Hub {
     });
     const routes: Route[] = [];
     for (const [person, p] of Object.entries(config.people)) {
-      for (const source of p.sources) routes.push({ filter: source.topic, format: source.format, person });
+      for (const source of p.sources) {
+        if ("topic" in source) routes.push({ filter: source.topic, format: source.format, person });
+        else this.haSources.set(source.entity_id, { person, metric: source.metric });
+      }
     }
     routes.push({ filter: nativeTopicFilter(config.mqtt.base_topic), format: "native" });
     this.ingest = new Ingest({
@@ -340,6 +345,7 @@ export class Hub {
       this.runner.start();
       this.stops.push({ name: "actions", stop: () => this.runner.stop() });
       this.ha.onEntities((_all, changed) => {
+        this.ingestHaSources(changed);
         this.episodes.onEntities(changed);
         this.windDown.onEntities(changed);
       });
@@ -453,6 +459,7 @@ export class Hub {
     this.sampleBuffer = this.sampleBuffer.filter((s) => s.person !== id);
     this.ingest.forget(id);
     this.detector.forget(id);
+    this.saveDetector();
     this.episodes.forget(id);
     this.lastPublished.delete(id);
     this.views.forget(id);
@@ -490,7 +497,22 @@ export class Hub {
 
   /** One MQTT message through the whole pipeline. Synchronous, so the broker's ack follows the work. */
   private handleMessage(topic: string, payload: Buffer): void {
-    for (const item of this.ingest.handle(topic, payload)) {
+    this.process(this.ingest.handle(topic, payload));
+  }
+
+  /** Sensor updates from Home Assistant that are configured as a person's wearable source. */
+  private ingestHaSources(changed: readonly { entity_id: string }[]): void {
+    const now = this.clock.now();
+    for (const entity of changed) {
+      const source = this.haSources.get(entity.entity_id);
+      if (!source) continue;
+      const result = sampleFromHaState(entity, { person: source.person, metric: source.metric, received_at: now });
+      this.process(this.ingest.accept(result, entity.entity_id, now));
+    }
+  }
+
+  private process(items: readonly IngestedSample[]): void {
+    for (const item of items) {
       this.sampleBuffer.push(item.sample);
       if (item.sample.sleep !== undefined) this.sleep.set(item.sample.person, item.sample.sleep);
       this.events.emit("sample", item);
@@ -617,7 +639,10 @@ export function watchedEntities(config: Config): string[] {
     if (room.media_player) ids.add(room.media_player);
     for (const person of room.people) ids.add(`person.${person}`);
   }
-  for (const person of Object.keys(config.people)) ids.add(`person.${person}`);
+  for (const [person, p] of Object.entries(config.people)) {
+    ids.add(`person.${person}`);
+    for (const source of p.sources) if ("entity_id" in source) ids.add(source.entity_id);
+  }
   return [...ids].sort();
 }
 

@@ -74,13 +74,23 @@ export const HttpConfigSchema = z.strictObject({
   rate_limit_per_min: z.number().int().min(1).default(600),
 });
 
-export const PersonSourceSchema = z.strictObject({
+export const MqttSourceSchema = z.strictObject({
   format: z
     .string()
     .min(1)
     .describe('Adapter: "native", "ble-hrm", "health-auto-export", "sleep-as-android", "garmin".'),
   topic: z.string().min(1).describe("MQTT topic (wildcards allowed) this person's wearable publishes on."),
 });
+
+export const HaSourceSchema = z.strictObject({
+  entity_id: z
+    .string()
+    .regex(/^sensor\.[a-z0-9_]+$/, 'expected a sensor entity id, e.g. "sensor.pixel_watch_heart_rate"')
+    .describe("A Home Assistant sensor read through the entity subscription (its accuracy attribute lowers quality)."),
+  metric: z.enum(["hr", "stress", "rmssd", "resp", "skin_temp", "eda"]).describe("What the sensor measures."),
+});
+
+export const PersonSourceSchema = z.union([MqttSourceSchema, HaSourceSchema]);
 
 export const PersonConfigSchema = z.strictObject({
   name: z.string().optional().describe("Display name."),

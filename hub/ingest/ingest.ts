@@ -1,4 +1,4 @@
-import type { Clock, Logger, RejectReason, Sample, WearableAdapter } from "../core/index.js";
+import type { Clock, Logger, ParseResult, RejectReason, Sample, WearableAdapter } from "../core/index.js";
 import { topicMatches } from "../mqtt/index.js";
 
 export const PERSON_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
@@ -81,8 +81,13 @@ export class Ingest {
       // An adapter bug must not take the hub down; count it like any bad payload.
       return this.reject("invalid_payload", topic, `adapter failed: ${(err as Error).message}`);
     }
-    if (!result.ok) return this.reject(result.reason, topic, result.detail);
+    return this.accept(result, topic, now);
+  }
 
+  /** Checks parsed samples (from MQTT, or from a Home Assistant sensor) for time and duplicates. */
+  accept(result: ParseResult, source: string, now = this.opts.clock.now()): IngestedSample[] {
+    const topic = source;
+    if (!result.ok) return this.reject(result.reason, topic, result.detail);
     const out: IngestedSample[] = [];
     for (const sample of result.samples) {
       if (!Number.isFinite(sample.measured_at)) {
