@@ -138,7 +138,30 @@ export async function runDemo(
     ].join("\n"),
   );
 
+  // The simulator plays two Assist requests from the living-room satellite, as a person would speak them.
+  const said: NodeJS.Timeout[] = [];
+  const say = (afterMs: number, text: string): void => {
+    said.push(
+      setTimeout(() => {
+        const callsBefore = sim.calls.length;
+        void sim.playAssistRequest({ text, device_id: "dev_satellite_living_room" }).then((answer) => {
+          const speech = typeof answer?.speech === "string" ? answer.speech : "(no answer: Assist speaks its fallback)";
+          io.stdout(`${clockTime(Date.now())}  voice  "${text}" (living room) → "${speech}"\n`);
+          for (const call of sim.calls.slice(callsBefore)) {
+            if (call.domain !== "notify") continue;
+            const data = call.service_data.data as { actions?: { title: string }[] } | undefined;
+            const buttons = (data?.actions ?? []).map((a) => `[${a.title}]`).join(" ");
+            io.stdout(`${clockTime(Date.now())}  phone  ${call.service}: "${String(call.service_data.message)}" ${buttons}\n`);
+          }
+        });
+      }, afterMs),
+    );
+  };
+  say(35_000, "I feel lonely");
+  say(50_000, "stop");
+
   const before = async (): Promise<void> => {
+    for (const t of said) clearTimeout(t);
     await nodeRed?.stop();
     await wearables.stop();
   };
