@@ -145,13 +145,16 @@ export async function runDemo(
       setTimeout(() => {
         const callsBefore = sim.calls.length;
         void sim.playAssistRequest({ text, device_id: "dev_satellite_living_room" }).then((answer) => {
-          const speech = typeof answer?.speech === "string" ? answer.speech : "(no answer: Assist speaks its fallback)";
+          const speech =
+            typeof answer?.speech === "string" ? answer.speech : "(no answer: Assist speaks its fallback)";
           io.stdout(`${clockTime(Date.now())}  voice  "${text}" (living room) → "${speech}"\n`);
           for (const call of sim.calls.slice(callsBefore)) {
             if (call.domain !== "notify") continue;
             const data = call.service_data.data as { actions?: { title: string }[] } | undefined;
             const buttons = (data?.actions ?? []).map((a) => `[${a.title}]`).join(" ");
-            io.stdout(`${clockTime(Date.now())}  phone  ${call.service}: "${String(call.service_data.message)}" ${buttons}\n`);
+            io.stdout(
+              `${clockTime(Date.now())}  phone  ${call.service}: "${String(call.service_data.message)}" ${buttons}\n`,
+            );
           }
         });
       }, afterMs),

@@ -506,7 +506,11 @@ export class Hub {
     for (const entity of changed) {
       const source = this.haSources.get(entity.entity_id);
       if (!source) continue;
-      const result = sampleFromHaState(entity, { person: source.person, metric: source.metric, received_at: now });
+      const result = sampleFromHaState(entity, {
+        person: source.person,
+        metric: source.metric,
+        received_at: now,
+      });
       this.process(this.ingest.accept(result, entity.entity_id, now));
     }
   }

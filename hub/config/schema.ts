@@ -86,7 +86,9 @@ export const HaSourceSchema = z.strictObject({
   entity_id: z
     .string()
     .regex(/^sensor\.[a-z0-9_]+$/, 'expected a sensor entity id, e.g. "sensor.pixel_watch_heart_rate"')
-    .describe("A Home Assistant sensor read through the entity subscription (its accuracy attribute lowers quality)."),
+    .describe(
+      "A Home Assistant sensor read through the entity subscription (its accuracy attribute lowers quality).",
+    ),
   metric: z.enum(["hr", "stress", "rmssd", "resp", "skin_temp", "eda"]).describe("What the sensor measures."),
 });
 

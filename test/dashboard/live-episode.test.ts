@@ -65,6 +65,7 @@ rules: [{ id: calm-episode, trigger: { type: level, to: high }, cooldown_s: 0, a
     await page.fill("#token", API_TOKEN);
     await page.click("#login button[type=submit]");
     await page.locator('[data-person="alice"]').waitFor();
+    await page.waitForFunction(() => document.body.dataset.live === "open"); // the live stream is connected
 
     await publishReading(wearable, hub.config.mqtt.base_topic, "alice", { stress: 91 });
     await page.waitForFunction(
@@ -89,5 +90,5 @@ rules: [{ id: calm-episode, trigger: { type: level, to: high }, cooldown_s: 0, a
     await stop.waitFor({ state: "detached" });
     await page.locator("#actions li", { hasText: "calm.start_episode" }).first().waitFor();
     await page.close();
-  });
+  }, 60_000);
 });

@@ -46,7 +46,10 @@ describe("calm-hub demo", () => {
     });
     expect(out).toMatch(/calm episode started in living_room/);
     // The simulator plays an Assist request; the answer and the friend nudge show up.
-    await waitFor(() => /voice +"I feel lonely" \(living room\) → "/.test(out), { timeoutMs: 40_000, what: "the voice request" });
+    await waitFor(() => /voice +"I feel lonely" \(living room\) → "/.test(out), {
+      timeoutMs: 40_000,
+      what: "the voice request",
+    });
     expect(out).not.toMatch(/phone .*\d{2,}/); // no health numbers on a lock screen
 
     const exited = new Promise<number | null>((resolve) => child?.once("exit", (code) => resolve(code)));

@@ -41,6 +41,8 @@ describe("Home Assistant sensors as wearable sources", () => {
     expect(hub.detector.state("alice")).toBeDefined();
 
     sim.setState("sensor.alice_watch_heart_rate", "unavailable", { unit_of_measurement: "bpm" });
-    await waitFor(() => (hub.ingest.counters.rejected.no_measurement ?? 0) >= 1, { what: "unavailable refused" });
+    await waitFor(() => (hub.ingest.counters.rejected.no_measurement ?? 0) >= 1, {
+      what: "unavailable refused",
+    });
   });
 });
