@@ -1,26 +1,14 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import type { MqttClient } from "mqtt";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AUTH, connectClient, type HubFixture, startHub, TOKEN } from "../api/fixture.js";
-import { requirePeerInCi } from "../support/broker.js";
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from "../support/chromium.js";
 import { waitFor } from "../support/wait-for.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-// Under CI=true a missing Chromium fails the run instead of skipping it.
-const available = requirePeerInCi(existsSync(CHROMIUM), `Chromium (${CHROMIUM})`);
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+const CHROMIUM_OK = chromiumAvailable();
 
-describe.skipIf(!available)("dashboard in a real browser", () => {
+describe.skipIf(!CHROMIUM_OK)("dashboard in a real browser", () => {
   let f: HubFixture;
   let wearable: MqttClient;
   let browser: Browser;
@@ -85,7 +73,7 @@ describe.skipIf(!available)("dashboard in a real browser", () => {
       },
     });
     await waitFor(() => f.hub.store.samples("alice", 0).length > 50, { what: "readings stored" });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     page.on("request", (r) => requests.push(r.url()));
     page.on("pageerror", (e) => errors.push(e.message));

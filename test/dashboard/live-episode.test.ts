@@ -1,29 +1,19 @@
 // Actors: wearable (MQTT), hub (real episodes and rules), ha (the simulator's lights and speaker), a person at
 // the dashboard in real Chromium. The path a user takes: stress rises, the room eases, they press Stop.
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import type { MqttClient } from "mqtt";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HaSimulator } from "../../devices/ha-sim/index.js";
 import type { Hub } from "../../hub/hub.js";
-import { requirePeerInCi, startTestBroker, type TestBroker } from "../support/broker.js";
+import { startTestBroker, type TestBroker } from "../support/broker.js";
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from "../support/chromium.js";
 import { API_TOKEN, connectWearable, publishReading, startTestHub } from "../support/hub.js";
 import { waitFor } from "../support/wait-for.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const available = requirePeerInCi(existsSync(CHROMIUM), `Chromium (${CHROMIUM})`);
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+const CHROMIUM_OK = chromiumAvailable();
 
-describe.skipIf(!available)("dashboard with a running hub and the Home Assistant simulator", () => {
+describe.skipIf(!CHROMIUM_OK)("dashboard with a running hub and the Home Assistant simulator", () => {
   let broker: TestBroker;
   let sim: HaSimulator;
   let hub: Hub;
@@ -48,7 +38,7 @@ rules: [{ id: calm-episode, trigger: { type: level, to: high }, cooldown_s: 0, a
       what: "HA entities",
     });
     wearable = await connectWearable(broker.url);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });
 
   afterAll(async () => {
