@@ -21,7 +21,7 @@ import { HubViews, type ViewsOptions } from "./dashboard/index.js";
 import { StressDetector } from "./detect/index.js";
 import { EpisodeManager, type EpisodeView, episodeControl } from "./episodes/index.js";
 import { createFriendSuggester, type FriendSuggester } from "./friends/index.js";
-import { HaLink, type HaLinkState } from "./ha/index.js";
+import { HaLink } from "./ha/index.js";
 import { Ingest, type IngestedSample, type Route } from "./ingest/index.js";
 import { MqttLink, nativeTopicFilter, stateTopic } from "./mqtt/index.js";
 import { type Decision, evaluateRules, type Rule, RuleRegistry } from "./rules/index.js";
@@ -628,10 +628,6 @@ export class Hub {
     this.flushSamples();
     this.saveDetector();
     this.ingest.flushLog(true);
-  }
-
-  linkStates(): { mqtt: string; home_assistant: HaLinkState } {
-    return { mqtt: this.mqtt.state, home_assistant: this.ha.state };
   }
 }
 

@@ -1,6 +1,3 @@
-import type { Clock, Logger } from "../core/index.js";
-import type { EpisodeControl } from "../episodes/index.js";
-import type { VoiceConfig } from "./config.js";
 import { VoiceService, type VoiceServiceOptions } from "./service.js";
 
 export { VoiceHttpBodySchema, VoiceHttpReplySchema, voiceApiPlugin } from "./api.js";

@@ -287,7 +287,7 @@ export class VoiceService {
   }
 
   private async act(intent: Intent, person: string, room: string | undefined): Promise<VoiceOutcome> {
-    const { episodes, config } = this.opts;
+    const { episodes } = this.opts;
     const say = (r: string | undefined): string =>
       r ? roomDisplayName(r, this.registries, this.roomMap()) : "room";
     switch (intent.kind) {

@@ -25,6 +25,11 @@ const lamp = (state: string, brightness: number | null, kelvin: number | null): 
   },
 });
 
+function roomOf() {
+  if (!room) throw new Error("test config has no den");
+  return room;
+}
+
 describe("episode planning", () => {
   it("never makes a light brighter or cooler than it was", () => {
     const dim = calmLights([lamp("on", 40, 2000)], settings, false);
@@ -90,7 +95,7 @@ describe("episode planning", () => {
     const base = {
       player,
       soundscape,
-      room: room ?? parseConfig("").rooms.x!,
+      room: roomOf(),
       settings,
       night: false,
       someoneAsleep: false,
