@@ -65,6 +65,7 @@ const DETECTOR_SAVE_MS = 60_000;
 const RETENTION_CHECK_MS = 3_600_000;
 // Small, frequent batches: one large insert would stall the event loop at thousands of readings a second.
 const SAMPLE_FLUSH_MS = 200;
+const STATE_MIN_INTERVAL_MS = 5_000;
 
 /**
  * The composition root: wires ingest → detect → rules → actions → Home Assistant, owns every component's
@@ -543,29 +544,34 @@ export class Hub {
         lastFired: (rule, person) => this.store.lastFired(rule, person),
       },
     );
+    if (decisions.length === 0) return;
+    // Cooldown and action claims in one transaction: one commit per decision instead of one per row.
+    this.store.transaction(() => {
+      for (const d of decisions) {
+        if (d.outcome === "fired") this.store.recordFired(d.rule_id, d.person, now);
+        if (d.actions.length) this.runner.submit(d.actions);
+      }
+    });
     for (const d of decisions) {
-      if (d.outcome === "fired") this.store.recordFired(d.rule_id, d.person, now);
-      this.logger.info(
+      // Debug: every action has its own info line with the result, and the action log says why.
+      this.logger.debug(
         { component: "rules", rule: d.rule_id, person: d.person, outcome: d.outcome },
         `rule ${d.outcome}`,
       );
       this.events.emit("decision", d);
-      if (d.actions.length) this.runner.submit(d.actions);
     }
   }
 
   private publishState(state: StressState): void {
-    // Retained, and only when something a subscriber would notice changed: a reading stream of thousands per
-    // second must not become as many retained writes.
+    // Retained, at once when the level changes, otherwise at most every few seconds (and every 30 s as a
+    // heartbeat): a reading stream of thousands per second must not become as many retained writes.
     const last = this.lastPublished.get(state.person);
     const now = this.clock.now();
-    if (
-      last &&
-      last.level === state.level &&
-      Math.abs(last.score - state.score) < 1 &&
-      now - last.at < 30_000
-    )
-      return;
+    if (last && last.level === state.level) {
+      const since = now - last.at;
+      if (since < STATE_MIN_INTERVAL_MS) return;
+      if (Math.abs(last.score - state.score) < 1 && since < 30_000) return;
+    }
     this.lastPublished.set(state.person, { level: state.level, score: state.score, at: now });
     const body = {
       level: state.level,

@@ -124,7 +124,9 @@ export class ActionRunner {
         );
         continue;
       }
-      this.attempt(action);
+      // After the caller's transaction has committed the claim: a call Home Assistant has seen always has
+      // its claim on disk, so a crash can never lead to running it a second time.
+      queueMicrotask(() => this.attempt(action));
     }
   }
 

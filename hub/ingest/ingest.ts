@@ -53,6 +53,20 @@ export class Ingest {
     this.opts = opts;
   }
 
+  private readonly routeCache = new Map<string, Route | null>();
+
+  /** Topic → route, remembered: matching filters on every message costs more than the rest of routing. */
+  private routeFor(topic: string): Route | undefined {
+    let route = this.routeCache.get(topic);
+    if (route === undefined) {
+      route = this.opts.routes.find((r) => topicMatches(r.filter, topic)) ?? null;
+      // Bounded: unknown topics from a misbehaving publisher must not grow it without end.
+      if (this.routeCache.size > 10_000) this.routeCache.clear();
+      this.routeCache.set(topic, route);
+    }
+    return route ?? undefined;
+  }
+
   /** The MQTT filters to subscribe to. */
   filters(): string[] {
     return [...new Set(this.opts.routes.map((r) => r.filter))];
@@ -60,7 +74,7 @@ export class Ingest {
 
   handle(topic: string, payload: Uint8Array): IngestedSample[] {
     const now = this.opts.clock.now();
-    const route = this.opts.routes.find((r) => topicMatches(r.filter, topic));
+    const route = this.routeFor(topic);
     if (!route) return this.reject("unknown_topic", topic, "no route for topic");
     const person = route.person ?? topic.split("/")[1] ?? "";
     if (!PERSON_ID_PATTERN.test(person))

@@ -42,6 +42,8 @@ export class Store {
   private readonly statements = new Map<string, StatementSync>();
   /** Cooldowns are read on every decision; kept in memory, written through. */
   private readonly fired = new Map<string, number>();
+  private finished: [string, ActionResult, string, number | null][] = [];
+  private inTransaction = false;
 
   constructor(dataDir: string) {
     this.path = dataDir === ":memory:" ? ":memory:" : join(dataDir, STORE_FILE);
@@ -87,6 +89,7 @@ export class Store {
   }
 
   close(): void {
+    this.flushFinished();
     this.statements.clear();
     this.fired.clear();
     this.db?.close();
@@ -124,13 +127,40 @@ export class Store {
     return Number(res.changes) === 1;
   }
 
+  /**
+   * Records an action's result. Results are written together once per turn of the event loop: under load one
+   * transaction for many rows costs what one row alone would. Reads of the log flush first.
+   */
   finishAction(key: string, result: ActionResult, detail: string, latencyMs: number | null): void {
-    this.prepare("UPDATE action_log SET result = ?, detail = ?, latency_ms = ? WHERE key = ?").run(
-      result,
-      detail,
-      latencyMs,
-      key,
-    );
+    this.finished.push([key, result, detail, latencyMs]);
+    if (this.finished.length === 1) setImmediate(() => this.flushFinished());
+  }
+
+  private flushFinished(): void {
+    if (this.finished.length === 0 || !this.db) return;
+    const rows = this.finished;
+    this.finished = [];
+    const stmt = this.prepare("UPDATE action_log SET result = ?, detail = ?, latency_ms = ? WHERE key = ?");
+    this.transaction(() => {
+      for (const [key, result, detail, latency] of rows) stmt.run(result, detail, latency, key);
+    });
+  }
+
+  /** Runs `fn` in one transaction (or inside the one already open). */
+  transaction<T>(fn: () => T): T {
+    if (this.inTransaction) return fn();
+    this.conn.exec("BEGIN");
+    this.inTransaction = true;
+    try {
+      const out = fn();
+      this.conn.exec("COMMIT");
+      return out;
+    } catch (err) {
+      this.conn.exec("ROLLBACK");
+      throw err;
+    } finally {
+      this.inTransaction = false;
+    }
   }
 
   /** Actions claimed but never finished: the hub died between claiming and Home Assistant's answer. */
@@ -153,6 +183,7 @@ export class Store {
   }
 
   private queryActions(tail: string, params: SQLInputValue[]): ActionLogEntry[] {
+    this.flushFinished();
     const rows = this.prepare(`SELECT * FROM action_log ${tail}`).all(...params) as Record<
       string,
       SQLInputValue
@@ -190,15 +221,10 @@ export class Store {
     const stmt = this.prepare(
       "INSERT INTO samples(person, measured_at, received_at, source, body) VALUES (?, ?, ?, ?, ?)",
     );
-    this.conn.exec("BEGIN");
-    try {
+    this.transaction(() => {
       for (const s of samples)
         stmt.run(s.person, Math.round(s.measured_at), Math.round(s.received_at), s.source, JSON.stringify(s));
-      this.conn.exec("COMMIT");
-    } catch (err) {
-      this.conn.exec("ROLLBACK");
-      throw err;
-    }
+    });
   }
 
   samples(person: string, since: number, limit = 10_000): Sample[] {
@@ -297,8 +323,7 @@ export class Store {
 
   deletePerson(person: string): Record<string, number> {
     const counts: Record<string, number> = {};
-    this.conn.exec("BEGIN");
-    try {
+    this.transaction(() => {
       counts.samples = Number(this.prepare("DELETE FROM samples WHERE person = ?").run(person).changes);
       counts.actions = Number(this.prepare("DELETE FROM action_log WHERE person = ?").run(person).changes);
       for (const key of [...this.fired.keys()])
@@ -307,11 +332,7 @@ export class Store {
       counts.documents = Number(
         this.prepare("DELETE FROM kv WHERE key = ? OR key LIKE ?").run(person, `${person}:%`).changes,
       );
-      this.conn.exec("COMMIT");
-    } catch (err) {
-      this.conn.exec("ROLLBACK");
-      throw err;
-    }
+    });
     return counts;
   }
 }
