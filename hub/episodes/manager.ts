@@ -125,10 +125,16 @@ export class EpisodeManager {
     }
   }
 
-  /** Cancels timers; running episodes stay leased in the store and resume on the next start. */
-  stop(): void {
+  /**
+   * Cancels timers; running episodes stay leased in the store and resume on the next start. A fade-out still
+   * under way is cut short: the speaker is stopped and its volume put back now rather than never.
+   */
+  async stop(): Promise<void> {
     for (const id of [...this.timerKinds.keys()]) this.cancelTimers(id);
     this.timerKinds.clear();
+    const fading = [...this.fading.values()];
+    this.fading.clear();
+    await Promise.all(fading.map(({ record, calls }) => this.call(record, "restore-sound", calls)));
   }
 
   activeEpisodes(): EpisodeView[] {
@@ -419,26 +425,15 @@ export class EpisodeManager {
       overridden,
       config.episodes.transition_s,
     );
-    const calls: HaCall[] = [...lights];
-    let fade: number[] = [];
+    // The sound fades out in steps, like it faded in; then it stops and the old volume comes back.
+    let sound: { fade: number[]; calls: HaCall[]; player: string } | undefined;
     if (record.player && record.sound_started && !overridden.has(record.player)) {
       const snap = record.snapshots.find((s) => s.entity_id === record.player);
-      if (snap) {
-        const sound = stopSound(snap, record.volume ?? undefined, config.episodes.volume_step);
-        fade = sound.fade;
-        // Fade first, then stop and put the old volume back.
-        for (const [i, v] of fade.entries()) {
-          await this.call(record, `fade-${i}`, [
-            {
-              domain: "media_player",
-              service: "volume_set",
-              target: { entity_id: record.player },
-              data: { volume_level: v },
-            },
-          ]);
-        }
-        calls.push(...sound.calls);
-      }
+      if (snap)
+        sound = {
+          ...stopSound(snap, record.volume ?? undefined, config.episodes.volume_step),
+          player: record.player,
+        };
     }
     const minutesUntilCalm =
       record.calm_reached_at === null
@@ -459,7 +454,35 @@ export class EpisodeManager {
       "calm episode ended; room given back",
     );
     this.deps.onChange(view(record), "ended");
-    await this.call(record, "restore", calls);
+    await this.call(record, "restore", lights);
+    if (sound) this.fadeOut(record, sound);
+  }
+
+  private readonly fading = new Map<string, { record: EpisodeRecord; calls: HaCall[] }>();
+
+  private fadeOut(record: EpisodeRecord, sound: { fade: number[]; calls: HaCall[]; player: string }): void {
+    this.fading.set(record.id, { record, calls: sound.calls });
+    const stepMs = this.deps.config.episodes.volume_step_s * 1000;
+    sound.fade.forEach((v, i) => {
+      const cancel = this.deps.clock.setTimeout(
+        () =>
+          void this.call(record, `fade-${i}`, [
+            {
+              domain: "media_player",
+              service: "volume_set",
+              target: { entity_id: sound.player },
+              data: { volume_level: v },
+            },
+          ]),
+        i * stepMs,
+      );
+      this.addTimer(record.id, "fade", cancel);
+    });
+    const cancel = this.deps.clock.setTimeout(() => {
+      this.fading.delete(record.id);
+      void this.call(record, "restore-sound", sound.calls);
+    }, sound.fade.length * stepMs);
+    this.addTimer(record.id, "fade", cancel);
   }
 
   private planned(call: HaCall, key: string, ruleId: string, person: string): PlannedAction {

@@ -147,12 +147,18 @@ describe("calm episodes against the simulator", () => {
     await waitFor(() => light("light.living_room")?.attributes.brightness === 200, { what: "restore" });
     expect(light("light.living_room")?.attributes.color_temp_kelvin).toBe(3000);
     expect(light("light.hall")?.attributes).toMatchObject({ brightness: 120, color_temp_kelvin: 2700 });
+    // The sound fades out step by step, then stops with the old volume back.
+    await pass(20_000);
     await waitFor(() => sim.getState("media_player.living_room")?.state !== "playing", {
       what: "sound stopped",
     });
     expect(sim.getState("media_player.living_room")?.attributes.volume_level).toBe(
       before.player?.attributes.volume_level,
     );
+    const volumes = sim.calls
+      .filter((c) => c.service === "volume_set")
+      .map((c) => Number(c.service_data.volume_level));
+    expect(volumes.slice(-3)).toEqual([0.2, 0.1, before.player?.attributes.volume_level]);
     const record = h.episodes.history("alice")[0];
     expect(record?.end_reason).toBe("calm");
     expect(h.episodes.outcomes("alice")[0]).toMatchObject({
