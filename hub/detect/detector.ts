@@ -205,6 +205,7 @@ export class StressDetector {
         asleep,
         stale,
         vendorFastPath,
+        level: ps.level.level,
       }),
       baseline_ready: baselineReady,
       actionable: !stale && !exercising && !asleep,

@@ -19,6 +19,8 @@ export interface ReasonInput {
   asleep: boolean;
   stale: boolean;
   vendorFastPath: boolean;
+  /** The level in force, which lags the score on the way down (hysteresis). */
+  level?: "calm" | "elevated" | "high" | undefined;
 }
 
 /** Plain words, never a raw health value: the state is published on MQTT and shown to the household. */
@@ -32,6 +34,8 @@ export function describe(input: ReasonInput): string {
   const where = input.dayPart && input.dayPart !== "all" ? `your ${input.dayPart} baseline` : "your baseline";
   let main: string;
   if (input.vendorFastPath) main = "the wearable's own stress score is high";
+  else if (top.length === 0 && input.level !== undefined && input.level !== "calm")
+    main = `easing off; the level stays ${input.level} until it has been lower for a while`;
   else if (top.length === 0)
     main = input.baselineReady ? `readings close to ${where}` : "no clear sign of stress";
   else

@@ -195,3 +195,14 @@ describe("StressDetector persistence", () => {
     expect(z.toJSONSchema(DetectorConfigSchema, { io: "input" })).toHaveProperty("properties.high_enter");
   });
 });
+
+describe("StressDetector reasons", () => {
+  it("says the level is easing off, not 'no sign of stress', while hysteresis holds a high level", () => {
+    const d = new StressDetector();
+    expect(d.update(sample(T0, { stress: 92 }))?.level).toBe("high");
+    const after = d.update(sample(T0 + 10_000, { stress: 5 }));
+    expect(after?.level).toBe("high");
+    expect(after?.reason).toMatch(/^easing off; the level stays high/);
+    expect(after?.reason).not.toMatch(/\d/);
+  });
+});
