@@ -1,5 +1,5 @@
-import type { ServerResponse } from "node:http";
 import type { ApiPlugin } from "./app.js";
+import { SseClients } from "./sse.js";
 
 /**
  * The smallest view of an event emitter the stream needs. `EventEmitter<HubEvents>` satisfies it, and so does
@@ -107,30 +107,12 @@ export function eventsStreamPlugin(events: EventSourceLike, options: EventsStrea
   const maxBuffered = options.maxBufferedBytes ?? 1_048_576;
 
   return (app, deps) => {
-    const clients = new Set<{ res: ServerResponse; types: Set<string> | undefined }>();
-    let nextId = 1;
     const log = deps.logger.child({ component: "api", stream: path });
-
-    const broadcast = (type: string, data: unknown): void => {
-      if (clients.size === 0) return;
-      let frame: string;
-      try {
-        frame = `event: ${type}\nid: ${nextId++}\ndata: ${JSON.stringify(data) ?? "null"}\n\n`;
-      } catch (err) {
-        log.warn({ event: type, err: (err as Error).message }, "event could not be serialized; not streamed");
-        return;
-      }
-      for (const client of clients) {
-        if (client.types && !client.types.has(type)) continue;
-        if (client.res.writableLength > maxBuffered) {
-          log.warn({ event: type }, "stream client is not reading; disconnected");
-          client.res.destroy();
-          clients.delete(client);
-          continue;
-        }
-        client.res.write(frame);
-      }
-    };
+    const clients = new SseClients({
+      heartbeatMs,
+      maxBufferedBytes: maxBuffered,
+      onDrop: (reason) => log.warn(`stream closed: ${reason}`),
+    });
 
     const listeners: [string, (...args: never[]) => void][] = [];
     for (const [type, mapper] of Object.entries(mappers)) {
@@ -143,23 +125,24 @@ export function eventsStreamPlugin(events: EventSourceLike, options: EventsStrea
           log.warn({ event: type, err: (err as Error).message }, "event mapper failed; not streamed");
           return;
         }
-        if (data !== undefined) broadcast(type, data);
+        if (data === undefined) return;
+        try {
+          clients.broadcast(type, data, true);
+        } catch (err) {
+          log.warn(
+            { event: type, err: (err as Error).message },
+            "event could not be serialized; not streamed",
+          );
+        }
       };
       events.on(type, listener);
       listeners.push([type, listener]);
     }
 
-    const heartbeat = setInterval(() => {
-      for (const client of clients) client.res.write(": heartbeat\n\n");
-    }, heartbeatMs);
-    heartbeat.unref();
-
     // preClose, not onClose: open streams would otherwise keep the server from closing.
     app.addHook("preClose", async () => {
-      clearInterval(heartbeat);
       for (const [type, listener] of listeners) events.off(type, listener);
-      for (const client of clients) client.res.end();
-      clients.clear();
+      clients.closeAll();
     });
 
     app.get(
@@ -184,22 +167,7 @@ export function eventsStreamPlugin(events: EventSourceLike, options: EventsStrea
                   .filter(Boolean),
               )
             : undefined;
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(reply.getHeaders())) if (typeof v === "string") headers[k] = v;
-        reply.hijack();
-        const res = reply.raw;
-        res.writeHead(200, {
-          ...headers,
-          "content-type": "text/event-stream; charset=utf-8",
-          "cache-control": "no-cache, no-transform",
-          connection: "keep-alive",
-          "x-accel-buffering": "no",
-        });
-        res.write(`retry: 2000\n: connected\n\n`);
-        const client = { res, types };
-        clients.add(client);
-        req.raw.socket.setKeepAlive(true);
-        res.on("close", () => clients.delete(client));
+        clients.open(req, reply, "retry: 2000\n: connected\n\n", types);
       },
     );
   };

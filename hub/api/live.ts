@@ -3,7 +3,6 @@
  * per person), `decision`, `action` (with the action log sentence), `episode`, `control`. A comment line
  * every heartbeat keeps proxies from closing an idle stream.
  */
-import type { ServerResponse } from "node:http";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -12,6 +11,7 @@ import type { ControlState } from "../controls/index.js";
 import type { StressState } from "../core/index.js";
 import type { Decision } from "../rules/index.js";
 import { ErrorBodySchema } from "./schemas.js";
+import { SseClients } from "./sse.js";
 import type { EpisodeView } from "./views.js";
 import { describeAction } from "./words.js";
 
@@ -34,20 +34,20 @@ export interface LiveOptions {
   now?: () => number;
 }
 
-interface Client {
-  res: ServerResponse;
-}
-
 export const LIVE_EVENTS = ["ready", "stress", "decision", "action", "episode", "control"] as const;
 
 export class LiveStream {
   private readonly o: LiveOptions;
-  private readonly clients = new Set<Client>();
-  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly clients: SseClients;
   private readonly detach: (() => void)[] = [];
 
   constructor(options: LiveOptions) {
     this.o = options;
+    this.clients = new SseClients({
+      heartbeatMs: options.heartbeatMs ?? 15_000,
+      maxClients: options.maxClients ?? 32,
+      ...(options.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: options.maxBufferedBytes }),
+    });
   }
 
   get clientCount(): number {
@@ -113,25 +113,11 @@ export class LiveStream {
   /** Ends every stream and stops forwarding. */
   close(): void {
     for (const f of this.detach.splice(0)) f();
-    clearInterval(this.heartbeat);
-    this.heartbeat = undefined;
-    for (const c of this.clients) c.res.end();
-    this.clients.clear();
+    this.clients.closeAll();
   }
 
   send(event: (typeof LIVE_EVENTS)[number], data: unknown): void {
-    if (this.clients.size === 0) return;
-    const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-    for (const c of this.clients) this.write(c, frame);
-  }
-
-  private write(c: Client, frame: string): void {
-    if (c.res.writableLength > (this.o.maxBufferedBytes ?? 1_048_576)) {
-      this.clients.delete(c);
-      c.res.destroy();
-      return;
-    }
-    c.res.write(frame);
+    this.clients.broadcast(event, data);
   }
 
   private now(): number {
@@ -160,31 +146,15 @@ export class LiveStream {
           },
         },
         (req, reply) => {
-          if (this.clients.size >= (this.o.maxClients ?? 32)) {
+          if (this.clients.full) {
             reply.code(503).send({ code: "CALM_ERR_BUSY", message: "too many live streams open" });
             return;
           }
-          reply.hijack();
-          const res = reply.raw;
-          const headers: Record<string, string> = {};
-          for (const [k, v] of Object.entries(reply.getHeaders())) if (typeof v === "string") headers[k] = v;
-          res.writeHead(200, {
-            ...headers,
-            "content-type": "text/event-stream; charset=utf-8",
-            "cache-control": "no-cache, no-transform",
-            connection: "keep-alive",
-            "x-accel-buffering": "no",
-          });
-          const client: Client = { res };
-          this.clients.add(client);
-          res.write(`retry: 3000\n\nevent: ready\ndata: ${JSON.stringify({ at: this.now() })}\n\n`);
-          req.raw.on("close", () => this.clients.delete(client));
-          if (!this.heartbeat) {
-            this.heartbeat = setInterval(() => {
-              for (const c of this.clients) this.write(c, ": heartbeat\n\n");
-            }, this.o.heartbeatMs ?? 15_000);
-            this.heartbeat.unref();
-          }
+          this.clients.open(
+            req,
+            reply,
+            `retry: 3000\n\nevent: ready\ndata: ${JSON.stringify({ at: this.now() })}\n\n`,
+          );
         },
       );
     };
