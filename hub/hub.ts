@@ -52,11 +52,6 @@ export interface HubOptions {
   apiPlugins?: ApiPlugin[];
   /** Listen for HTTP; tests that only need MQTT and HA may turn it off. */
   http?: boolean;
-  /**
-   * Where the dashboard, API and Home Assistant sensors read episodes from: the hub's own episode manager
-   * unless another engine is given (the view tests use a small one to place episodes in the past).
-   */
-  episodeSource?: EpisodeSource;
   /** Tunables of the dashboard, discovery and live stream (tests shorten delays). */
   views?: ViewsOptions;
 }
@@ -230,7 +225,6 @@ export class Hub {
 
   /** The dashboard's and Home Assistant's view of episodes. */
   get episodeSource(): EpisodeSource {
-    if (this.options.episodeSource) return this.options.episodeSource;
     const toView = (e: EpisodeView) => ({ ...e, ended_at: e.ended_at ?? undefined });
     return {
       listEpisodes: () => {

@@ -186,7 +186,7 @@ describe("Home Assistant MQTT discovery", () => {
   });
 
   it("the episode binary sensor follows episodes", async () => {
-    const e = f.episodes.start("alice", "Living room", "test");
+    const e = await f.episodes.start("alice", "Living room", "test");
     await waitFor(() => seen.get(`${f.base}/alice/episode`)?.payload === "ON", { what: "ON" });
     // Retained: a Home Assistant that subscribes now (after a restart) gets it at once.
     const late = await connectClient(f.broker.url, `late_${f.base}`);

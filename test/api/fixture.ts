@@ -2,49 +2,49 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
-import type { EpisodeSource, EpisodeView } from "../../hub/api/views.js";
+import type { EpisodeView } from "../../hub/api/views.js";
 import { type ConfigInput, ConfigSchema } from "../../hub/config/index.js";
 import { silentLogger } from "../../hub/core/index.js";
 import { Hub, type HubOptions } from "../../hub/hub.js";
 import { startTestBroker, type TestBroker } from "../support/broker.js";
+import { SkewClock } from "../support/skew-clock.js";
 
 export const TOKEN = "test-token-0123456789abcdef";
 export const AUTH = { authorization: `Bearer ${TOKEN}` };
 
-/** A small, real episodes component: enough for the dashboard until hub/episodes/ lands. */
-export class TestEpisodes implements EpisodeSource {
-  private readonly episodes: EpisodeView[] = [];
-  private readonly listeners = new Set<(e: EpisodeView) => void>();
-  private seq = 0;
+/**
+ * Episodes through the hub's real episode manager, placed in time: the hub runs on a SkewClock so that an
+ * episode can be started or stopped "an hour ago" for the chart and the lists.
+ */
+export interface FixtureEpisodes {
+  start(person: string, roomName: string, reason: string, at?: number): Promise<EpisodeView>;
+  stopEpisode(id: string, at?: number): Promise<boolean>;
+  listEpisodes(): EpisodeView[];
+}
 
-  start(person: string, room: string, reason: string, at = Date.now()): EpisodeView {
-    const e: EpisodeView = { id: `ep${++this.seq}`, person, room, started_at: at, state: "active", reason };
-    this.episodes.push(e);
-    this.emit(e);
-    return e;
-  }
-
-  listEpisodes(): EpisodeView[] {
-    return this.episodes.map((e) => ({ ...e }));
-  }
-
-  async stopEpisode(id: string, at = Date.now()): Promise<boolean> {
-    const e = this.episodes.find((x) => x.id === id);
-    if (!e || e.ended_at !== undefined) return false;
-    e.ended_at = at;
-    e.state = "stopped";
-    this.emit(e);
-    return true;
-  }
-
-  onEpisode(listener: (e: EpisodeView) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  private emit(e: EpisodeView): void {
-    for (const l of this.listeners) l({ ...e });
-  }
+function fixtureEpisodes(hub: Hub, clock: SkewClock): FixtureEpisodes {
+  const roomId = (name: string): string =>
+    Object.entries(hub.config.rooms).find(([id, r]) => (r.name ?? id) === name || id === name)?.[0] ?? name;
+  const at = async <T>(time: number | undefined, fn: () => Promise<T>): Promise<T> => {
+    clock.offsetMs = time === undefined ? 0 : time - Date.now();
+    try {
+      return await fn();
+    } finally {
+      clock.offsetMs = 0;
+    }
+  };
+  const list = (): EpisodeView[] => hub.episodeSource.listEpisodes();
+  return {
+    async start(person, roomName, reason, time) {
+      const r = await at(time, () => hub.episodes.startEpisode({ person, room: roomId(roomName), reason }));
+      if (!r.ok) throw new Error(r.reason);
+      const view = list().find((e) => e.id === r.episode.id);
+      if (!view) throw new Error("episode not listed");
+      return view;
+    },
+    stopEpisode: (id, time) => at(time, async () => (await hub.episodes.stopEpisode({ id })) !== undefined),
+    listEpisodes: list,
+  };
 }
 
 export interface HubFixture {
@@ -52,7 +52,7 @@ export interface HubFixture {
   broker: TestBroker;
   base: string;
   prefix: string;
-  episodes: TestEpisodes;
+  episodes: FixtureEpisodes;
   stop(): Promise<void>;
 }
 
@@ -76,15 +76,16 @@ export async function startHub(
     },
     ...overrides,
   });
-  const episodes = new TestEpisodes();
+  const clock = new SkewClock();
   const hub = new Hub({
     config,
+    clock,
     logger: silentLogger(),
-    episodeSource: episodes,
     views: { birthDelayMs: () => 0, liveHeartbeatMs: 1_000 },
     ...options,
   });
   await hub.start();
+  const episodes = fixtureEpisodes(hub, clock);
   return {
     hub,
     broker,

@@ -150,13 +150,13 @@ describe("people", () => {
 
 describe("episodes", () => {
   it("lists running episodes first and stops one once", async () => {
-    const old = f.episodes.start("bob", "Study", "stress stayed high", Date.now() - 3_600_000);
+    const old = await f.episodes.start("bob", "Study", "stress stayed high", Date.now() - 3_600_000);
     await f.episodes.stopEpisode(old.id);
-    const e = f.episodes.start("alice", "Living room", "stress reached 75");
+    const e = await f.episodes.start("alice", "Living room", "stress reached 75");
     const list = await f.hub.api?.inject({ method: "GET", url: "/api/episodes", headers: AUTH });
     expect(list?.json()).toEqual([
-      expect.objectContaining({ id: e.id, person: "alice", room: "Living room", state: "active" }),
-      expect.objectContaining({ id: old.id, state: "stopped", ended_at: expect.any(Number) }),
+      expect.objectContaining({ id: e.id, person: "alice", room: "living_room", state: "active" }),
+      expect.objectContaining({ id: old.id, state: "ended", ended_at: expect.any(Number) }),
     ]);
     const running = await f.hub.api?.inject({
       method: "GET",
@@ -175,7 +175,7 @@ describe("episodes", () => {
     expect(stop?.statusCode).toBe(200);
     expect(stop?.json()).toMatchObject({
       stopped: true,
-      episode: { id: e.id, state: "stopped", ended_at: expect.any(Number) },
+      episode: { id: e.id, state: "ended", ended_at: expect.any(Number) },
     });
     const again = await f.hub.api?.inject({
       method: "POST",
@@ -310,10 +310,10 @@ describe("GET /api/live", () => {
     await reading("bob", { ts: Date.now(), stress: 72 });
     const stress = await until(/event: stress\ndata: (.*)\n\n/);
     expect(JSON.parse(stress[1] ?? "")).toMatchObject({ person: "bob", score: 72, level: "high" });
-    const e = f.episodes.start("bob", "Study", "test");
+    const e = await f.episodes.start("bob", "Study", "test");
     await f.hub.api?.inject({ method: "POST", url: `/api/episodes/${e.id}/stop`, headers: AUTH });
     const episode = await until(
-      new RegExp(`event: episode\\ndata: (.*"id":"${e.id}".*"state":"stopped".*)\\n\\n`),
+      new RegExp(`event: episode\\ndata: (.*"id":"${e.id}".*"state":"ended".*)\\n\\n`),
     );
     expect(JSON.parse(episode[1] ?? "")).toMatchObject({ id: e.id, ended_at: expect.any(Number) });
     await f.hub.api?.inject({

@@ -35,7 +35,7 @@ describe.skipIf(!CHROMIUM_OK)("dashboard in a real browser", () => {
       await reading("alice", t, Math.round(alice), 70 + Math.round(alice / 3));
       await reading("bob", t, Math.round(18 + 8 * Math.sin(m / 15)));
     }
-    const done = f.episodes.start(
+    const done = await f.episodes.start(
       "alice",
       "Living room",
       "stress stayed high for 10 minutes",
@@ -60,7 +60,7 @@ describe.skipIf(!CHROMIUM_OK)("dashboard in a real browser", () => {
       f.hub.store.claimAction(entry);
       f.hub.store.finishAction(entry.key, result, "", 120);
     }
-    f.episodes.start("alice", "Living room", "stress reached 72", now - 20 * 60_000);
+    await f.episodes.start("alice", "Living room", "stress reached 72", now - 20 * 60_000);
     await f.hub.api?.inject({
       method: "PUT",
       url: "/api/rules/evening-calm",
