@@ -214,6 +214,23 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** Runs the CLI in this process with its real stdout, stderr and environment, then exits. */
+export function runCli(argv: string[]): void {
+  const io: CliIo = {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    readFile: (p) => readFile(p, "utf8"),
+    env: process.env,
+  };
+  main(argv, io).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`calm-hub: ${(err as Error).stack ?? String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
+
 function isEntryPoint(): boolean {
   const script = process.argv[1];
   if (!script) return false;
@@ -223,18 +240,4 @@ function isEntryPoint(): boolean {
     return false;
   }
 }
-if (isEntryPoint()) {
-  const io: CliIo = {
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
-    readFile: (p) => readFile(p, "utf8"),
-    env: process.env,
-  };
-  main(process.argv.slice(2), io).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      process.stderr.write(`calm-hub: ${(err as Error).stack ?? String(err)}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (isEntryPoint()) runCli(process.argv.slice(2));
