@@ -34,8 +34,8 @@ export const AFTER_TASK_S = 120;
  *   rest hours count rest seconds outside those 120 s windows;
  * - precision/recall/F1: per second, "high" against label 1.
  */
-export function tally(t: readonly number[], label: readonly (0 | 1)[], high: readonly boolean[]): Tally {
-  const out: Tally = {
+function emptyTally(): Tally {
+  return {
     tasks_detected: 0,
     tasks_total: 0,
     delays_s: [],
@@ -45,6 +45,10 @@ export function tally(t: readonly number[], label: readonly (0 | 1)[], high: rea
     fp: 0,
     fn: 0,
   };
+}
+
+export function tally(t: readonly number[], label: readonly (0 | 1)[], high: readonly boolean[]): Tally {
+  const out = emptyTally();
   const tasks: { start: number; end: number }[] = [];
   for (let i = 0; i < t.length; i++) {
     const ti = t[i] ?? 0;
@@ -82,16 +86,7 @@ export function tally(t: readonly number[], label: readonly (0 | 1)[], high: rea
 }
 
 export function pool(tallies: readonly Tally[]): Tally {
-  const out: Tally = {
-    tasks_detected: 0,
-    tasks_total: 0,
-    delays_s: [],
-    false_episodes: 0,
-    rest_s: 0,
-    tp: 0,
-    fp: 0,
-    fn: 0,
-  };
+  const out = emptyTally();
   for (const x of tallies) {
     out.tasks_detected += x.tasks_detected;
     out.tasks_total += x.tasks_total;
