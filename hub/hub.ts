@@ -200,7 +200,6 @@ export class Hub {
       config: config.friends,
       timeZone: () => this.timeZone,
       events: this.events,
-      episodes: episodeApi,
     });
     this.voice = createVoiceService({
       ha: this.ha,

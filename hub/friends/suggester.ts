@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { HassEvent } from "home-assistant-js-websocket";
 import type { Cancel, Clock, Logger, SleepState, StressState } from "../core/index.js";
-import type { EpisodeControl } from "../episodes/index.js";
+import type { EpisodeView } from "../episodes/index.js";
 import type { HaLinkState } from "../ha/index.js";
 import { localDate } from "../schedule/index.js";
 import type { FriendsConfig, FriendsPersonConfig } from "./config.js";
@@ -39,11 +39,15 @@ type StressListener = (state: StressState, previous: StressState | undefined) =>
 type SampleListener = (item: { sample: { person: string; sleep?: SleepState | undefined } }) => void;
 
 /** The hub's event emitter (`hub.events`), as far as the suggester listens to it. */
+type EpisodeListener = (episode: EpisodeView, phase: "started" | "ended" | "updated") => void;
+
 export interface HubEventSource {
   on(event: "stress", listener: StressListener): unknown;
   on(event: "sample", listener: SampleListener): unknown;
+  on(event: "episode", listener: EpisodeListener): unknown;
   off(event: "stress", listener: StressListener): unknown;
   off(event: "sample", listener: SampleListener): unknown;
+  off(event: "episode", listener: EpisodeListener): unknown;
 }
 
 export interface FriendSuggesterOptions {
@@ -56,8 +60,6 @@ export interface FriendSuggesterOptions {
   timeZone?: (() => string) | undefined;
   /** `hub.events`: stress for "high for a while", samples for sleep. */
   events?: HubEventSource | undefined;
-  /** Lets the suggester count today's episodes without extra wiring. */
-  episodes?: Pick<EpisodeControl, "active"> | undefined;
   newId?: (() => string) | undefined;
   /** Suggestion records older than this are deleted on start. */
   keepDays?: number | undefined;
@@ -114,11 +116,17 @@ export class FriendSuggester {
       const onSample: SampleListener = (item) => {
         if (item.sample.sleep) this.observeSleep(item.sample.person, item.sample.sleep);
       };
+      // Episodes are counted as they start, not looked up on every reading.
+      const onEpisode: EpisodeListener = (episode, phase) => {
+        if (phase === "started") this.noteEpisodeStarted(episode);
+      };
       events.on("stress", onStress);
       events.on("sample", onSample);
+      events.on("episode", onEpisode);
       this.unsubs.push(() => {
         events.off("stress", onStress);
         events.off("sample", onSample);
+        events.off("episode", onEpisode);
       });
     }
     this.prune();
@@ -162,7 +170,6 @@ export class FriendSuggester {
     if (!this.running) return;
     const c = this.configOf(state.person);
     if (!c?.enabled) return;
-    this.countActiveEpisodes(state.person);
     const highFor = c.triggers.high_for_min;
     if (highFor === null || state.level !== "high" || !state.actionable) return;
     const now = this.opts.clock.now();
@@ -193,14 +200,8 @@ export class FriendSuggester {
   async suggest(person: string, trigger: FriendTrigger): Promise<SuggestResult> {
     if (this.busy.has(person)) return { ok: false, reason: "too_soon" };
     const c = this.configOf(person);
-    const verdict = evaluateFriendPolicy({
-      config: c,
-      history: this.history(person),
-      now: this.opts.clock.now(),
-      timeZone: this.timeZone,
-      sleep: this.sleep.get(person),
-      trigger,
-    });
+    const history = this.history(person);
+    const verdict = this.policy(person, trigger, history);
     if (!verdict.allowed) {
       if (this.lastBlock.get(person) !== verdict.reason) {
         this.lastBlock.set(person, verdict.reason);
@@ -212,9 +213,20 @@ export class FriendSuggester {
       return { ok: false, reason: verdict.reason };
     }
     this.lastBlock.delete(person);
-    const friend = pickFriend(c?.friends ?? [], this.history(person));
+    const friend = pickFriend(c?.friends ?? [], history);
     if (!c || !friend) return { ok: false, reason: "no_friends" };
     return this.send(person, c, friend.name, trigger, null);
+  }
+
+  private policy(person: string, trigger: FriendTrigger, history: SuggestionRecord[]) {
+    return evaluateFriendPolicy({
+      config: this.configOf(person),
+      history,
+      now: this.opts.clock.now(),
+      timeZone: this.timeZone,
+      sleep: this.sleep.get(person),
+      trigger,
+    });
   }
 
   private trySuggest(person: string, trigger: FriendTrigger): void {
@@ -329,14 +341,7 @@ export class FriendSuggester {
     const record = this.opts.store.getDoc<SuggestionRecord>(FRIEND_SCOPE, `${person}:${id}`);
     if (!this.running || record?.outcome !== "snoozed") return;
     const c = this.configOf(person);
-    const verdict = evaluateFriendPolicy({
-      config: c,
-      history: this.history(person),
-      now: this.opts.clock.now(),
-      timeZone: this.timeZone,
-      sleep: this.sleep.get(person),
-      trigger: "snooze",
-    });
+    const verdict = this.policy(person, "snooze", this.history(person));
     if (!verdict.allowed || !c) {
       const reason = verdict.allowed ? "not_configured" : verdict.reason;
       this.update(person, id, { retry_result: reason });
@@ -363,15 +368,6 @@ export class FriendSuggester {
     }
     return this.opts.store.listDocs<SuggestionRecord>(FRIEND_SCOPE).find((d) => d.key.endsWith(`:${id}`))
       ?.value;
-  }
-
-  /** Episodes running now that were not counted yet (no wiring needed beyond passing `episodes`). */
-  private countActiveEpisodes(person: string): void {
-    const episodes = this.opts.episodes;
-    if (!episodes) return;
-    for (const e of episodes.active())
-      if (e.person === person && e.state === "active")
-        this.noteEpisodeStarted({ id: e.id, person, started_at: e.started_at });
   }
 
   private rearmSnoozes(): void {

@@ -70,7 +70,6 @@ function setup(start = NOON) {
   const store = new Store(":memory:");
   store.open();
   const events = new EventEmitter<HubEvents>();
-  const active: EpisodeView[] = [];
   let n = 0;
   const suggester = createFriendSuggester({
     ha,
@@ -80,7 +79,6 @@ function setup(start = NOON) {
     config,
     timeZone: () => "Europe/Berlin",
     events,
-    episodes: { active: () => active },
     newId: () => `S${++n}ID`,
   });
   suggester.start();
@@ -105,7 +103,7 @@ function setup(start = NOON) {
     events.emit("stress", state, undefined);
   };
   const flush = () => new Promise((r) => setTimeout(r, 0));
-  return { clock, ha, store, events, suggester, stress, flush, active };
+  return { clock, ha, store, events, suggester, stress, flush };
 }
 
 describe("FriendSuggester", () => {
@@ -210,13 +208,11 @@ describe("FriendSuggester", () => {
       soundscape: null,
       overridden: [],
     });
-    t.active.push(episode("e1"));
-    t.stress("alice", "calm", 0);
-    t.stress("alice", "calm", 0);
+    t.events.emit("episode", episode("e1"), "started");
+    t.events.emit("episode", episode("e1"), "updated");
     await t.flush();
     expect(t.ha.calls).toHaveLength(0);
-    t.active.splice(0, 1, episode("e2"));
-    t.stress("alice", "elevated", 0);
+    t.events.emit("episode", episode("e2"), "started");
     await t.flush();
     expect(t.ha.calls).toHaveLength(1);
     expect(t.store.getDoc<SuggestionRecord>("friend", "alice:S1ID")?.trigger).toBe("episodes");
