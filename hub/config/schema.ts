@@ -2,7 +2,7 @@ import { z } from "zod";
 import { DetectorConfigSchema } from "../detect/index.js";
 import { FriendsConfigSchema } from "../friends/index.js";
 import { RuleSchema } from "../rules/index.js";
-import { LocationSchema, WindDownListSchema } from "../schedule/index.js";
+import { isTimeZone, LocationSchema, WindDownListSchema } from "../schedule/index.js";
 import { VoiceConfigSchema } from "../voice/index.js";
 
 const PERSON_ID = /^[a-z0-9][a-z0-9_-]{0,31}$/;
@@ -301,16 +301,12 @@ export const ConfigSchema = z
         });
       }
     });
-    if (config.time_zone !== undefined) {
-      try {
-        new Intl.DateTimeFormat("en", { timeZone: config.time_zone });
-      } catch {
-        ctx.addIssue({
-          code: "custom",
-          path: ["time_zone"],
-          message: `unknown time zone "${config.time_zone}"`,
-        });
-      }
+    if (config.time_zone !== undefined && !isTimeZone(config.time_zone)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["time_zone"],
+        message: `unknown time zone "${config.time_zone}"`,
+      });
     }
   });
 

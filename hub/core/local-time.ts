@@ -46,12 +46,3 @@ export function inWindow(minutes: number, after: number | undefined, before: num
   const to = before ?? 24 * 60;
   return from <= to ? minutes >= from && minutes < to : minutes >= from || minutes < to;
 }
-
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
