@@ -463,7 +463,11 @@ export class Hub {
 
   dryRun(rule: Rule, reading: DryRunReading): Decision[] {
     const now = this.clock.now();
-    const level = reading.level ?? (reading.score >= 70 ? "high" : reading.score >= 40 ? "elevated" : "calm");
+    // Without a given level, the detector's own entry thresholds say which level the score would reach.
+    const d = this.config.detector;
+    const level =
+      reading.level ??
+      (reading.score >= d.high_enter ? "high" : reading.score >= d.elevated_enter ? "elevated" : "calm");
     const state: StressState = {
       person: reading.person,
       level,
