@@ -72,6 +72,8 @@ export interface ViewDeps {
   controls: HubControls;
   windDowns(): readonly WindDownConfig[];
   location(): Location | undefined;
+  /** Scores at which the detector enters "elevated" and "high", for the chart's bands. */
+  bands(): { elevated: number; high: number };
   /** Called after an episode was stopped through the API (live stream, Home Assistant). */
   episodeChanged?(episode: EpisodeView): void;
 }
@@ -104,6 +106,9 @@ export const ReadingsSchema = z.object({
   to: z.number(),
   bucket_ms: z.number(),
   points: z.array(ReadingPointSchema).describe("Buckets with data, oldest first; empty buckets are left out"),
+  bands: z
+    .object({ elevated: z.number(), high: z.number() })
+    .describe("Scores at which the detector enters elevated and high"),
 });
 
 export const ScheduleEntrySchema = z.object({
@@ -222,6 +227,7 @@ export function viewRoutes(deps: ViewDeps) {
           to: Math.round(to),
           bucket_ms: Math.round(width),
           points,
+          bands: deps.bands(),
         };
       },
     );

@@ -10,7 +10,6 @@ import type { ControlState } from "../controls/index.js";
 import { StressHistory, type StressHistoryOptions } from "../history/index.js";
 import type { Hub } from "../hub.js";
 import { MqttDiscovery } from "../mqtt/index.js";
-import type { Location, WindDownConfig } from "../schedule/index.js";
 import { VERSION } from "../version.js";
 import { dashboardPage } from "./page.js";
 
@@ -19,12 +18,6 @@ export interface ViewsOptions {
   birthDelayMs?: () => number;
   liveHeartbeatMs?: number;
   history?: StressHistoryOptions;
-}
-
-/** The configuration sections other parts of the hub may add; read here when present. */
-interface OptionalConfig {
-  wind_down?: readonly WindDownConfig[];
-  location?: Location;
 }
 
 export class HubViews {
@@ -115,15 +108,6 @@ export class HubViews {
     this.history.forget(person);
   }
 
-  location(): Location | undefined {
-    const configured = (this.hub.config as OptionalConfig).location;
-    if (configured) return configured;
-    const ha = this.hub.ha.haConfig;
-    if (!ha || !Number.isFinite(ha.latitude) || !Number.isFinite(ha.longitude) || !ha.time_zone)
-      return undefined;
-    return { latitude: ha.latitude, longitude: ha.longitude, time_zone: ha.time_zone };
-  }
-
   /** The API route groups, in registration order. */
   plugins(): ApiPlugin[] {
     const hub = this.hub;
@@ -136,8 +120,9 @@ export class HubViews {
         samples: (person, since, limit) => hub.store.samples(person, since, limit),
         episodes: () => hub.episodeSource,
         controls: hub.controls,
-        windDowns: () => (hub.config as OptionalConfig).wind_down ?? [],
-        location: () => this.location(),
+        windDowns: () => hub.config.wind_down,
+        location: () => hub.location(),
+        bands: () => ({ elevated: hub.config.detector.elevated_enter, high: hub.config.detector.high_enter }),
         episodeChanged: (e) => this.episodeChanged(e),
       }),
       this.live.routes(),

@@ -117,7 +117,7 @@ describe("people", () => {
       },
       { what: "bob's readings in the store" },
     );
-    expect(body).toMatchObject({ person: "bob", bucket_ms: 60_000 });
+    expect(body).toMatchObject({ person: "bob", bucket_ms: 60_000, bands: { elevated: 40, high: 60 } });
     expect(body.to - body.from).toBe(3_600_000);
     const points = body.points as {
       t: number;
@@ -393,6 +393,7 @@ describe("GET /api/schedule (buildApi with a real store)", () => {
           history: new StressHistory(),
           samples: (p, since, limit) => store.samples(p, since, limit),
           episodes: () => undefined,
+          bands: () => ({ elevated: 40, high: 60 }),
           controls: new HubControls(),
           windDowns: () => windDowns,
           location: () => location,

@@ -5,10 +5,12 @@
 const TOKEN_KEY = "calm-hub.token";
 const HOURS = 6;
 const POINTS = 180;
-const BANDS = [
-  { level: "calm", from: 0, to: 40 },
-  { level: "elevated", from: 40, to: 70 },
-  { level: "high", from: 70, to: 100 },
+// The detector's thresholds; replaced by the hub's own (`bands` in the readings) once loaded.
+let bands = { elevated: 40, high: 60 };
+const bandRows = () => [
+  { level: "calm", from: 0, to: bands.elevated },
+  { level: "elevated", from: bands.elevated, to: bands.high },
+  { level: "high", from: bands.high, to: 100 },
 ];
 const LEVEL_WORDS = { calm: "Calm", elevated: "Elevated", high: "High" };
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -192,7 +194,7 @@ function renderChart(entry) {
   const x = (t) => ((t - from) / (now - from)) * W;
   const y = (v) => H - (Math.max(0, Math.min(100, v)) / 100) * H;
   svg.replaceChildren();
-  for (const b of BANDS) {
+  for (const b of bandRows()) {
     svg.append(
       s("rect", { class: `band-${b.level}`, x: 0, y: y(b.to), width: W, height: y(b.from) - y(b.to) }),
     );
@@ -239,6 +241,7 @@ async function loadPeople() {
         `api/people/${encodeURIComponent(p.id)}/readings?hours=${HOURS}&points=${POINTS}`,
       );
       entry.bucketMs = readings.bucket_ms;
+      if (readings.bands) bands = readings.bands;
       const history = [];
       for (const r of readings.points) {
         const v = r.score ?? r.vendor_stress;
