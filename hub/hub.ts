@@ -58,8 +58,10 @@ export interface HubOptions {
 
 const DETECTOR_SAVE_MS = 60_000;
 const RETENTION_CHECK_MS = 3_600_000;
-// Small, frequent batches: one large insert would stall the event loop at thousands of readings a second.
-const SAMPLE_FLUSH_MS = 200;
+// Readings are stored once a second, one chunk per person (see Store.addSamples): long enough for chunks to
+// hold many readings under load, short enough that the insert stays a few milliseconds. A hard kill loses at
+// most this much of the raw record (never a decision: those happen on arrival).
+const SAMPLE_FLUSH_MS = 1_000;
 const STATE_MIN_INTERVAL_MS = 5_000;
 
 /**
@@ -105,6 +107,8 @@ export class Hub {
     this.clock = options.clock ?? systemClock;
     this.startedAt = this.clock.now();
     this.store = new Store(config.data_dir);
+    this.store.onWriteError = (err) =>
+      logger.error({ component: "store", err: err.message }, "could not save action records");
     const zone =
       config.time_zone ?? config.location?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
     this.detector = new StressDetector({
@@ -542,13 +546,10 @@ export class Hub {
       },
     );
     if (decisions.length === 0) return;
-    // Cooldown and action claims in one transaction: one commit per decision instead of one per row.
-    this.store.transaction(() => {
-      for (const d of decisions) {
-        if (d.outcome === "fired") this.store.recordFired(d.rule_id, d.person, now);
-        if (d.actions.length) this.runner.submit(d.actions);
-      }
-    });
+    for (const d of decisions) {
+      if (d.outcome === "fired") this.store.recordFired(d.rule_id, d.person, now);
+      if (d.actions.length) this.runner.submit(d.actions);
+    }
     for (const d of decisions) {
       // Debug: every action has its own info line with the result, and the action log says why.
       this.logger.debug(

@@ -124,9 +124,12 @@ export class ActionRunner {
         );
         continue;
       }
-      // After the caller's transaction has committed the claim: a call Home Assistant has seen always has
-      // its claim on disk, so a crash can never lead to running it a second time.
-      queueMicrotask(() => this.attempt(action));
+      // Only once the claim is committed: a call Home Assistant has seen always has its claim on disk, so a
+      // crash can never lead to running it a second time.
+      this.opts.store.afterCommit((committed) => {
+        if (committed) this.attempt(action);
+        else this.notRecorded(action);
+      });
     }
   }
 
@@ -192,6 +195,13 @@ export class ActionRunner {
     this.inFlight.add(call);
   }
 
+  /** The claim was lost with a failed commit: without it a retry could repeat the call, so do not call. */
+  private notRecorded(action: PlannedAction): void {
+    const detail = "the action could not be recorded in the store; not executed";
+    this.opts.logger.error({ component: "actions", rule: action.rule_id, person: action.person }, detail);
+    this.report({ action, result: "error", detail, latency_ms: null });
+  }
+
   private runLocal(action: PlannedAction, started: number): void {
     const handler = this.localHandlers.get(action.service);
     if (!handler) {
@@ -251,8 +261,12 @@ export class ActionRunner {
     else log.warn({ ...fields, detail }, `action ${result}: ${detail}`);
     const outcome: ActionOutcome = { action, result, detail, latency_ms: latency };
     if (contextId) outcome.context_id = contextId;
+    this.report(outcome);
+  }
+
+  private report(outcome: ActionOutcome): void {
     for (const l of this.listeners) l(outcome);
-    this.settle.get(action.key)?.(outcome);
-    this.settle.delete(action.key);
+    this.settle.get(outcome.action.key)?.(outcome);
+    this.settle.delete(outcome.action.key);
   }
 }

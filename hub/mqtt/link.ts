@@ -34,6 +34,7 @@ export class MqttLink {
   private readonly handlers = new Set<MessageHandler>();
   private readonly stateHandlers = new Set<(state: MqttLinkState) => void>();
   private linkState: MqttLinkState = "connecting";
+  private corked = false;
 
   constructor(opts: MqttLinkOptions) {
     this.opts = opts;
@@ -83,6 +84,7 @@ export class MqttLink {
     const client = mqtt.connect(o.url, options);
     this.client = client;
     client.on("message", (topic, payload) => {
+      this.coalesceWrites(client);
       for (const h of this.handlers) h(topic, payload);
     });
     client.on("connect", (connack) => {
@@ -150,6 +152,23 @@ export class MqttLink {
     }
     await client.endAsync(!client.connected);
     this.client = undefined;
+  }
+
+  /**
+   * mqtt.js handles each incoming packet on its own tick and flushes the socket after each, so every PUBACK
+   * costs a system call of its own; under load that is a large share of the hub's CPU. Holding the socket
+   * corked until every packet of the current read has been handled (mqtt.js chains them through
+   * process.nextTick, and microtasks run once that chain is done) sends their acks in one write.
+   */
+  private coalesceWrites(client: MqttClient): void {
+    const stream = client.stream;
+    if (this.corked || !stream || typeof stream.cork !== "function") return;
+    this.corked = true;
+    stream.cork();
+    queueMicrotask(() => {
+      this.corked = false;
+      stream.uncork();
+    });
   }
 
   private setState(state: MqttLinkState): void {

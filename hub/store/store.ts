@@ -28,6 +28,10 @@ export interface StoredRule {
 }
 
 const SCHEMA_VERSION = 1;
+const WRITE_BEHIND_MS = 200;
+
+/** Volume ramp and fade steps: one log entry per step of an episode, not decisions of a rule. */
+const NOT_A_STEP = "key NOT GLOB '*:ramp-*' AND key NOT GLOB '*:fade-*'";
 
 function firedKey(ruleId: string, person: string): string {
   return `${ruleId}\u0000${person}`;
@@ -40,10 +44,23 @@ export class Store {
   private db: DatabaseSync | undefined;
   // Prepared once per connection: preparing costs more than running these small statements.
   private readonly statements = new Map<string, StatementSync>();
-  /** Cooldowns are read on every decision; kept in memory, written through. */
+  /** Cooldowns are read on every decision; kept in memory, written behind. */
   private readonly fired = new Map<string, number>();
-  private finished: [string, ActionResult, string, number | null][] = [];
+  /**
+   * Written behind, every WRITE_BEHIND_MS: action results and cooldowns. Neither guards against a repeat (the
+   * claim does, and it is committed before the call), so a crash costs at most a result recorded as "dropped"
+   * and a cooldown rebuilt from the claims; in exchange a decision costs one commit instead of three.
+   */
+  private behindResults: [string, ActionResult, string, number | null][] = [];
+  private behindFired = new Map<string, [string, string, number]>();
+  private behindTimer: ReturnType<typeof setTimeout> | undefined;
   private inTransaction = false;
+  /** The open transaction is this turn's write batch (see `batched`), committed by `commitTurn`. */
+  private turnOpen = false;
+  private afterCommitQueue: ((committed: boolean) => void)[] = [];
+
+  /** Told of a batched write that could not be committed (the hub logs it). */
+  onWriteError: (err: Error) => void = () => {};
 
   constructor(dataDir: string) {
     this.path = dataDir === ":memory:" ? ":memory:" : join(dataDir, STORE_FILE);
@@ -61,17 +78,19 @@ export class Store {
         trigger_json TEXT NOT NULL, call_json TEXT NOT NULL, result TEXT NOT NULL, detail TEXT NOT NULL,
         latency_ms INTEGER
       );
-      CREATE INDEX IF NOT EXISTS action_log_at ON action_log(at);
       CREATE INDEX IF NOT EXISTS action_log_person ON action_log(person, at);
       CREATE TABLE IF NOT EXISTS cooldowns (
         rule_id TEXT NOT NULL, person TEXT NOT NULL, fired_at INTEGER NOT NULL, PRIMARY KEY (rule_id, person)
       );
-      CREATE TABLE IF NOT EXISTS samples (
-        person TEXT NOT NULL, measured_at INTEGER NOT NULL, received_at INTEGER NOT NULL, source TEXT NOT NULL,
-        body TEXT NOT NULL
+      -- Raw readings, one row per person per flush: a row costs the same to insert whether it holds one
+      -- reading or a hundred, and at thousands of readings a second per-reading rows were the hub's largest cost.
+      CREATE TABLE IF NOT EXISTS sample_chunks (
+        person TEXT NOT NULL, first_at INTEGER NOT NULL, last_at INTEGER NOT NULL,
+        received_first INTEGER NOT NULL, received_last INTEGER NOT NULL, count INTEGER NOT NULL, body TEXT NOT NULL
       );
-      CREATE INDEX IF NOT EXISTS samples_person ON samples(person, measured_at);
-      CREATE INDEX IF NOT EXISTS samples_received ON samples(received_at);
+      CREATE INDEX IF NOT EXISTS sample_chunks_person ON sample_chunks(person, last_at);
+      CREATE INDEX IF NOT EXISTS sample_chunks_received ON sample_chunks(received_first);
+      DROP INDEX IF EXISTS action_log_at;
       CREATE TABLE IF NOT EXISTS rules (id TEXT PRIMARY KEY, origin TEXT NOT NULL, body TEXT NOT NULL, updated_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS kv (scope TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, updated_at INTEGER NOT NULL,
         PRIMARY KEY (scope, key));
@@ -80,16 +99,28 @@ export class Store {
       String(SCHEMA_VERSION),
     );
     this.db = db;
+    this.migrateSampleRows();
     const rows = db.prepare("SELECT rule_id, person, fired_at FROM cooldowns").all() as {
       rule_id: string;
       person: string;
       fired_at: number;
     }[];
     for (const row of rows) this.fired.set(firedKey(row.rule_id, row.person), row.fired_at);
+    // A cooldown written behind may have been lost with a crash; the claims of the actions it started were not.
+    const claimed = db
+      .prepare(
+        `SELECT rule_id, person, max(at) AS at FROM action_log WHERE ${NOT_A_STEP} GROUP BY rule_id, person`,
+      )
+      .all() as { rule_id: string; person: string; at: number }[];
+    for (const row of claimed) {
+      const key = firedKey(row.rule_id, row.person);
+      if (row.at > (this.fired.get(key) ?? Number.NEGATIVE_INFINITY)) this.fired.set(key, row.at);
+    }
   }
 
   close(): void {
-    this.flushFinished();
+    this.commitTurn();
+    this.flushBehind();
     this.statements.clear();
     this.fired.clear();
     this.db?.close();
@@ -112,38 +143,110 @@ export class Store {
 
   // --- action log and idempotency ---------------------------------------------------------------
 
-  /** Claims an action key before it is executed; false means it was claimed (and maybe run) before. */
+  /**
+   * Claims an action key before it is executed; false means it was claimed (and maybe run) before. The claim is
+   * durable only once committed: run the action from `afterCommit`.
+   */
   claimAction(entry: Omit<ActionLogEntry, "result" | "detail" | "latency_ms">): boolean {
-    const res = this.prepare(
-      "INSERT OR IGNORE INTO action_log(key, at, rule_id, person, trigger_json, call_json, result, detail, latency_ms) VALUES (?, ?, ?, ?, ?, ?, 'pending', '', NULL)",
-    ).run(
-      entry.key,
-      entry.at,
-      entry.rule_id,
-      entry.person,
-      JSON.stringify(entry.trigger),
-      JSON.stringify(entry.call),
+    let claimed = false;
+    this.batched(() => {
+      const res = this.prepare(
+        "INSERT OR IGNORE INTO action_log(key, at, rule_id, person, trigger_json, call_json, result, detail, latency_ms) VALUES (?, ?, ?, ?, ?, ?, 'pending', '', NULL)",
+      ).run(
+        entry.key,
+        entry.at,
+        entry.rule_id,
+        entry.person,
+        JSON.stringify(entry.trigger),
+        JSON.stringify(entry.call),
+      );
+      claimed = Number(res.changes) === 1;
+    });
+    return claimed;
+  }
+
+  /** Records an action's result (written behind; reads of the log see it at once). */
+  finishAction(key: string, result: ActionResult, detail: string, latencyMs: number | null): void {
+    this.behindResults.push([key, result, detail, latencyMs]);
+    this.scheduleBehind();
+  }
+
+  private scheduleBehind(): void {
+    if (this.behindTimer) return;
+    this.behindTimer = setTimeout(() => this.flushBehind(), WRITE_BEHIND_MS);
+    this.behindTimer.unref?.();
+  }
+
+  private flushBehind(): void {
+    clearTimeout(this.behindTimer);
+    this.behindTimer = undefined;
+    if (!this.db || (this.behindResults.length === 0 && this.behindFired.size === 0)) return;
+    const results = this.behindResults;
+    const fired = [...this.behindFired.values()];
+    this.behindResults = [];
+    this.behindFired.clear();
+    const finish = this.prepare("UPDATE action_log SET result = ?, detail = ?, latency_ms = ? WHERE key = ?");
+    const cooldown = this.prepare(
+      "INSERT INTO cooldowns(rule_id, person, fired_at) VALUES (?, ?, ?) ON CONFLICT(rule_id, person) DO UPDATE SET fired_at = excluded.fired_at",
     );
-    return Number(res.changes) === 1;
+    try {
+      this.transaction(() => {
+        for (const [key, result, detail, latency] of results) finish.run(result, detail, latency, key);
+        for (const [rule, person, at] of fired) cooldown.run(rule, person, at);
+      });
+    } catch (err) {
+      this.onWriteError(err as Error);
+    }
   }
 
   /**
-   * Records an action's result. Results are written together once per turn of the event loop: under load one
-   * transaction for many rows costs what one row alone would. Reads of the log flush first.
+   * Claims share one transaction per turn of the event loop, committed just before the next (setImmediate): a
+   * commit costs tens of microseconds whatever it holds, and under load a turn can carry several decisions.
+   * This one connection sees its own uncommitted rows, so reads need no flush.
    */
-  finishAction(key: string, result: ActionResult, detail: string, latencyMs: number | null): void {
-    this.finished.push([key, result, detail, latencyMs]);
-    if (this.finished.length === 1) setImmediate(() => this.flushFinished());
+  private batched(write: () => void): void {
+    if (!this.inTransaction) {
+      this.conn.exec("BEGIN");
+      this.inTransaction = true;
+      this.turnOpen = true;
+      setImmediate(() => this.commitTurn());
+    }
+    write();
   }
 
-  private flushFinished(): void {
-    if (this.finished.length === 0 || !this.db) return;
-    const rows = this.finished;
-    this.finished = [];
-    const stmt = this.prepare("UPDATE action_log SET result = ?, detail = ?, latency_ms = ? WHERE key = ?");
-    this.transaction(() => {
-      for (const [key, result, detail, latency] of rows) stmt.run(result, detail, latency, key);
-    });
+  /**
+   * Runs `fn` once what has been written so far is on disk (at once when no transaction is open), with false
+   * if the commit failed and the writes were lost.
+   */
+  afterCommit(fn: (committed: boolean) => void): void {
+    if (this.inTransaction) this.afterCommitQueue.push(fn);
+    else queueMicrotask(() => fn(true));
+  }
+
+  private commitTurn(): void {
+    if (!this.turnOpen || !this.db) return;
+    this.turnOpen = false;
+    const failure = this.endTransaction(true);
+    // Nobody is on the stack to catch it: the writers learn of it in `afterCommit`, the owner here.
+    if (failure) this.onWriteError(failure);
+  }
+
+  /** Commits (or rolls back) the open transaction and runs the `afterCommit` callbacks; returns a failure. */
+  private endTransaction(commit: boolean): Error | undefined {
+    let failure: Error | undefined;
+    try {
+      this.conn.exec(commit ? "COMMIT" : "ROLLBACK");
+    } catch (err) {
+      failure = err as Error;
+      // A failed COMMIT (disk full, I/O error) can leave the transaction open: roll it back.
+      if (this.conn.isTransaction) this.conn.exec("ROLLBACK");
+    } finally {
+      this.inTransaction = false;
+    }
+    const callbacks = this.afterCommitQueue;
+    this.afterCommitQueue = [];
+    for (const fn of callbacks) fn(commit && !failure);
+    return failure;
   }
 
   /** Runs `fn` in one transaction (or inside the one already open). */
@@ -151,16 +254,16 @@ export class Store {
     if (this.inTransaction) return fn();
     this.conn.exec("BEGIN");
     this.inTransaction = true;
+    let out: T;
     try {
-      const out = fn();
-      this.conn.exec("COMMIT");
-      return out;
+      out = fn();
     } catch (err) {
-      this.conn.exec("ROLLBACK");
+      this.endTransaction(false);
       throw err;
-    } finally {
-      this.inTransaction = false;
     }
+    const failure = this.endTransaction(true);
+    if (failure) throw failure;
+    return out;
   }
 
   /** Actions claimed but never finished: the hub died between claiming and Home Assistant's answer. */
@@ -173,7 +276,7 @@ export class Store {
    * question the log answers is "why did my room change", not "how many steps did the fade take".
    */
   recentActions(limit = 50, person?: string, steps = false): ActionLogEntry[] {
-    const where = [steps ? "1" : "key NOT GLOB '*:ramp-*' AND key NOT GLOB '*:fade-*'"];
+    const where = [steps ? "1" : NOT_A_STEP];
     const params: SQLInputValue[] = [];
     if (person !== undefined) {
       where.push("person = ?");
@@ -183,7 +286,7 @@ export class Store {
   }
 
   private queryActions(tail: string, params: SQLInputValue[]): ActionLogEntry[] {
-    this.flushFinished();
+    this.flushBehind();
     const rows = this.prepare(`SELECT * FROM action_log ${tail}`).all(...params) as Record<
       string,
       SQLInputValue
@@ -208,35 +311,93 @@ export class Store {
   }
 
   recordFired(ruleId: string, person: string, at: number): void {
-    this.fired.set(firedKey(ruleId, person), at);
-    this.prepare(
-      "INSERT INTO cooldowns(rule_id, person, fired_at) VALUES (?, ?, ?) ON CONFLICT(rule_id, person) DO UPDATE SET fired_at = excluded.fired_at",
-    ).run(ruleId, person, at);
+    const key = firedKey(ruleId, person);
+    this.fired.set(key, at);
+    this.behindFired.set(key, [ruleId, person, at]);
+    this.scheduleBehind();
   }
 
   // --- samples and retention ----------------------------------------------------------------------
 
+  /** Stores readings, one chunk per person. */
   addSamples(samples: readonly Sample[]): void {
     if (samples.length === 0) return;
+    const byPerson = new Map<string, Sample[]>();
+    for (const s of samples) {
+      const list = byPerson.get(s.person);
+      if (list) list.push(s);
+      else byPerson.set(s.person, [s]);
+    }
     const stmt = this.prepare(
-      "INSERT INTO samples(person, measured_at, received_at, source, body) VALUES (?, ?, ?, ?, ?)",
+      "INSERT INTO sample_chunks(person, first_at, last_at, received_first, received_last, count, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
     );
     this.transaction(() => {
-      for (const s of samples)
-        stmt.run(s.person, Math.round(s.measured_at), Math.round(s.received_at), s.source, JSON.stringify(s));
+      for (const [person, list] of byPerson) {
+        const r = spanOf(list);
+        stmt.run(person, r.first, r.last, r.receivedFirst, r.receivedLast, list.length, JSON.stringify(list));
+      }
     });
   }
 
+  /** A person's readings measured at or after `since`, oldest first, at most `limit`. */
   samples(person: string, since: number, limit = 10_000): Sample[] {
     const rows = this.prepare(
-      "SELECT body FROM samples WHERE person = ? AND measured_at >= ? ORDER BY measured_at LIMIT ?",
-    ).all(person, since, limit) as { body: string }[];
-    return rows.map((r) => JSON.parse(r.body) as Sample);
+      "SELECT body FROM sample_chunks WHERE person = ? AND last_at >= ? ORDER BY first_at",
+    ).all(person, Math.floor(since)) as { body: string }[];
+    const out: Sample[] = [];
+    for (const row of rows)
+      for (const s of JSON.parse(row.body) as Sample[]) if (s.measured_at >= since) out.push(s);
+    // Chunks overlap when readings arrive out of order.
+    out.sort((a, b) => a.measured_at - b.measured_at);
+    return out.length > limit ? out.slice(0, limit) : out;
   }
 
   /** Deletes raw readings received before `before`; returns how many went. */
   pruneSamples(before: number): number {
-    return Number(this.prepare("DELETE FROM samples WHERE received_at < ?").run(before).changes);
+    return this.transaction(() => {
+      const whole = "FROM sample_chunks WHERE received_first < ? AND received_last < ?";
+      const gone = this.prepare(`SELECT coalesce(sum(count), 0) AS n ${whole}`).get(before, before) as {
+        n: number;
+      };
+      this.prepare(`DELETE ${whole}`).run(before, before);
+      // What is left below the cut are chunks that straddle it: keep their newer readings only.
+      const straddling = this.prepare(
+        "SELECT rowid AS id, body FROM sample_chunks WHERE received_first < ?",
+      ).all(before) as { id: number; body: string }[];
+      let deleted = Number(gone.n);
+      for (const row of straddling) {
+        const list = JSON.parse(row.body) as Sample[];
+        const kept = list.filter((s) => s.received_at >= before);
+        deleted += list.length - kept.length;
+        this.rewriteChunk(row.id, kept);
+      }
+      return deleted;
+    });
+  }
+
+  private rewriteChunk(id: number, kept: Sample[]): void {
+    if (kept.length === 0) {
+      this.prepare("DELETE FROM sample_chunks WHERE rowid = ?").run(id);
+      return;
+    }
+    const r = spanOf(kept);
+    this.prepare(
+      "UPDATE sample_chunks SET first_at = ?, last_at = ?, received_first = ?, received_last = ?, count = ?, body = ? WHERE rowid = ?",
+    ).run(r.first, r.last, r.receivedFirst, r.receivedLast, kept.length, JSON.stringify(kept), id);
+  }
+
+  /** Stores of an earlier version kept one row per reading: move them into chunks once. */
+  private migrateSampleRows(): void {
+    const conn = this.conn;
+    if (!conn.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'samples'").get()) return;
+    this.transaction(() => {
+      conn.exec(`
+        INSERT INTO sample_chunks(person, first_at, last_at, received_first, received_last, count, body)
+          SELECT person, measured_at, measured_at, received_at, received_at, 1, '[' || body || ']'
+          FROM samples ORDER BY rowid;
+        DROP TABLE samples;
+      `);
+    });
   }
 
   pruneActions(before: number): number {
@@ -302,6 +463,7 @@ export class Store {
   // --- per-person export and delete ---------------------------------------------------------------
 
   exportPerson(person: string): Record<string, unknown> {
+    this.flushBehind();
     const docs = (
       this.prepare("SELECT scope, key, value FROM kv WHERE key = ? OR key LIKE ?").all(
         person,
@@ -322,9 +484,19 @@ export class Store {
   }
 
   deletePerson(person: string): Record<string, number> {
+    this.flushBehind();
     const counts: Record<string, number> = {};
     this.transaction(() => {
-      counts.samples = Number(this.prepare("DELETE FROM samples WHERE person = ?").run(person).changes);
+      counts.samples = Number(
+        (
+          this.prepare("SELECT coalesce(sum(count), 0) AS n FROM sample_chunks WHERE person = ?").get(
+            person,
+          ) as {
+            n: number;
+          }
+        ).n,
+      );
+      this.prepare("DELETE FROM sample_chunks WHERE person = ?").run(person);
       counts.actions = Number(this.prepare("DELETE FROM action_log WHERE person = ?").run(person).changes);
       for (const key of [...this.fired.keys()])
         if (key.endsWith(firedKey("", person))) this.fired.delete(key);
@@ -335,4 +507,29 @@ export class Store {
     });
     return counts;
   }
+}
+
+/** The measured and received time ranges of a chunk (measured times come rounded down and up). */
+function spanOf(list: readonly Sample[]): {
+  first: number;
+  last: number;
+  receivedFirst: number;
+  receivedLast: number;
+} {
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  let receivedFirst = Number.POSITIVE_INFINITY;
+  let receivedLast = Number.NEGATIVE_INFINITY;
+  for (const s of list) {
+    first = Math.min(first, s.measured_at);
+    last = Math.max(last, s.measured_at);
+    receivedFirst = Math.min(receivedFirst, s.received_at);
+    receivedLast = Math.max(receivedLast, s.received_at);
+  }
+  return {
+    first: Math.floor(first),
+    last: Math.ceil(last),
+    receivedFirst: Math.floor(receivedFirst),
+    receivedLast: Math.ceil(receivedLast),
+  };
 }

@@ -10,22 +10,12 @@ import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  type Connection,
-  callService,
-  createConnection,
-  createLongLivedTokenAuth,
-} from "home-assistant-js-websocket";
-import mqtt from "mqtt";
-import { pino } from "pino";
-import { startEmbeddedBroker } from "../../devices/broker/index.js";
-import { parseConfig } from "../../hub/config/index.js";
-import { createRootLogger } from "../../hub/core/index.js";
-import { Hub } from "../../hub/hub.js";
-import { noderedFlow } from "./nodered-flow.js";
-import { runSoak } from "./soak.js";
+import type { Connection } from "home-assistant-js-websocket";
 import type { ChildRequest, ChildResponse, PublisherResult, SutSpec, SutStats } from "./types.js";
 import { isCrossing, personId, stressFor } from "./workload.js";
+
+// Each role imports only what it uses (below, on demand), so that a SUT's memory is its own and not
+// that of every other role's libraries.
 
 const role = process.argv[2] ?? "";
 const spec = JSON.parse(process.argv[3] ?? "{}") as SutSpec;
@@ -127,6 +117,10 @@ async function waitUntil(check: () => boolean, timeoutMs: number, what: string):
 // --- the hub ------------------------------------------------------------------------------------------
 
 async function startHub(): Promise<Sut> {
+  const { pino } = await import("pino");
+  const { parseConfig } = await import("../../hub/config/index.js");
+  const { createRootLogger } = await import("../../hub/core/index.js");
+  const { Hub } = await import("../../hub/hub.js");
   const dataDir = mkdtempSync(join(tmpdir(), "calm-bench-hub-"));
   const yaml = [
     "rules:",
@@ -184,6 +178,10 @@ async function startHub(): Promise<Sut> {
 // --- the raw floor: what any program has to do, and nothing else ------------------------------------
 
 async function startFloor(): Promise<Sut> {
+  const { createConnection, createLongLivedTokenAuth, callService } = await import(
+    "home-assistant-js-websocket"
+  );
+  const { default: mqtt } = await import("mqtt");
   const meter = new Meter();
   const conn: Connection = await createConnection({
     auth: createLongLivedTokenAuth(spec.haUrl, spec.haToken),
@@ -237,6 +235,10 @@ interface NodeRedApi {
 }
 
 async function startNodeRed(): Promise<Sut> {
+  const { createConnection, createLongLivedTokenAuth, callService } = await import(
+    "home-assistant-js-websocket"
+  );
+  const { noderedFlow } = await import("./nodered-flow.js");
   const require = createRequire(import.meta.url);
   const RED = require("node-red") as NodeRedApi;
   const userDir = mkdtempSync(join(tmpdir(), "calm-bench-nodered-"));
@@ -316,6 +318,7 @@ async function startNodeRed(): Promise<Sut> {
 // --- the publisher -----------------------------------------------------------------------------------
 
 async function publish(): Promise<void> {
+  const { default: mqtt } = await import("mqtt");
   const p = spec.publish;
   if (!p) throw new Error("publisher needs spec.publish");
   const client = await mqtt.connectAsync(spec.mqttUrl, {
@@ -400,6 +403,7 @@ async function main(): Promise<void> {
       setTimeout(() => process.exit(0), 100);
       return;
     case "aedes": {
+      const { startEmbeddedBroker } = await import("../../devices/broker/index.js");
       const broker = await startEmbeddedBroker({ port: spec.port ?? 0 });
       const meter = new Meter();
       serve({ meter, stop: () => broker.stop() });
@@ -407,6 +411,7 @@ async function main(): Promise<void> {
       return;
     }
     case "soak": {
+      const { runSoak } = await import("./soak.js");
       const result = await runSoak(spec.soak ?? { readings: 100_000, people: 100 });
       send({ type: "soak", result });
       setTimeout(() => process.exit(0), 100);

@@ -5,9 +5,12 @@
  * a separate (C) process anyway.
  */
 import { type ChildProcess, fork } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import mqtt, { type MqttClient } from "mqtt";
 import { HaSimulator, type SeedEntity } from "../../devices/ha-sim/index.js";
+import { packageRoot } from "../../hub/package-root.js";
 import type {
   ChildRequest,
   ChildResponse,
@@ -20,7 +23,23 @@ import type {
 } from "./types.js";
 import { personId, sceneOf } from "./workload.js";
 
-const CHILD = fileURLToPath(new URL("./child.ts", import.meta.url));
+/**
+ * `npm run bench` compiles the bench (tsconfig.bench.json) and runs it as plain JavaScript, so that every
+ * child is measured as it would run in production: `node` on built code, no TypeScript loader beside it
+ * (tsx's off-thread loader alone adds tens of MB of RSS). Under vitest this file is TypeScript and the
+ * children run through tsx instead.
+ */
+const COMPILED = import.meta.url.endsWith(".js");
+
+/** The hub runs with the Node flags the `calm-hub` command starts it with (its shebang line). */
+const HUB_NODE_FLAGS = (
+  readFileSync(join(packageRoot(), "hub", "bin.ts"), "utf8")
+    .split("\n", 1)[0]
+    ?.match(/ node (.*)$/)?.[1] ?? ""
+)
+  .split(" ")
+  .filter(Boolean);
+const CHILD = fileURLToPath(new URL(COMPILED ? "./child.js" : "./child.ts", import.meta.url));
 
 export interface ScenarioSpec {
   id: string;
@@ -119,7 +138,7 @@ class Child {
     const profArgs =
       prof && ["hub", "floor", "nodered"].includes(role) ? ["--cpu-prof", "--cpu-prof-dir", prof] : [];
     this.proc = fork(CHILD, [role, JSON.stringify(spec)], {
-      execArgv: ["--import", "tsx", ...profArgs, ...extraExecArgv],
+      execArgv: [...(COMPILED ? [] : ["--import", "tsx"]), ...profArgs, ...extraExecArgv],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       env: { ...process.env, NODE_OPTIONS: "" },
     });
@@ -433,7 +452,7 @@ async function runOne(
     publisherCpuS: 0,
   };
   try {
-    child = new Child(sut, sutSpec);
+    child = new Child(sut, sutSpec, sut === "hub" ? HUB_NODE_FLAGS : []);
     await child.wait("ready", 60_000);
     // Readiness probe: a low reading for "warmup" proves the subscription is live end to end.
     let probe = 0;
