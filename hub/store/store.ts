@@ -55,8 +55,8 @@ export class Store {
   private behindFired = new Map<string, [string, string, number]>();
   private behindTimer: ReturnType<typeof setTimeout> | undefined;
   private inTransaction = false;
-  /** The open transaction is this turn's write batch (see `batched`), committed by `commitTurn`. */
-  private turnOpen = false;
+  /** The open transaction is the claims' batch (see `batched`), committed by `commitBatch`. */
+  private batchOpen = false;
   private afterCommitQueue: ((committed: boolean) => void)[] = [];
 
   /** Told of a batched write that could not be committed (the hub logs it). */
@@ -119,7 +119,7 @@ export class Store {
   }
 
   close(): void {
-    this.commitTurn();
+    this.commitBatch();
     this.flushBehind();
     this.statements.clear();
     this.fired.clear();
@@ -208,8 +208,8 @@ export class Store {
     if (!this.inTransaction) {
       this.conn.exec("BEGIN");
       this.inTransaction = true;
-      this.turnOpen = true;
-      setImmediate(() => this.commitTurn());
+      this.batchOpen = true;
+      setImmediate(() => this.commitBatch());
     }
     write();
   }
@@ -223,9 +223,9 @@ export class Store {
     else queueMicrotask(() => fn(true));
   }
 
-  private commitTurn(): void {
-    if (!this.turnOpen || !this.db) return;
-    this.turnOpen = false;
+  private commitBatch(): void {
+    if (!this.batchOpen || !this.db) return;
+    this.batchOpen = false;
     const failure = this.endTransaction(true);
     // Nobody is on the stack to catch it: the writers learn of it in `afterCommit`, the owner here.
     if (failure) this.onWriteError(failure);
@@ -249,9 +249,20 @@ export class Store {
     return failure;
   }
 
-  /** Runs `fn` in one transaction (or inside the one already open). */
+  /** Runs `fn` in one transaction; inside one already open (the claims' batch), as a savepoint of it. */
   transaction<T>(fn: () => T): T {
-    if (this.inTransaction) return fn();
+    if (this.inTransaction) {
+      this.conn.exec("SAVEPOINT part");
+      try {
+        const out = fn();
+        this.conn.exec("RELEASE part");
+        return out;
+      } catch (err) {
+        this.conn.exec("ROLLBACK TO part");
+        this.conn.exec("RELEASE part");
+        throw err;
+      }
+    }
     this.conn.exec("BEGIN");
     this.inTransaction = true;
     let out: T;

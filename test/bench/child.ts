@@ -188,10 +188,15 @@ async function startFloor(): Promise<Sut> {
   });
   const previous = new Map<string, number>();
   let errors = 0;
+  // The same session and flow control as the hub: MQTT 5 with a receive maximum where the broker speaks it.
+  const v5 = spec.broker === "mosquitto";
   const client = await mqtt.connectAsync(spec.mqttUrl, {
     clientId: spec.clientId,
     clean: false,
     reconnectPeriod: 1000,
+    ...(v5
+      ? { protocolVersion: 5, properties: { sessionExpiryInterval: 0xffff_ffff, receiveMaximum: 10_000 } }
+      : {}),
   });
   client.on("message", (topic, payload) => {
     let body: { stress?: unknown; ts?: unknown };

@@ -424,6 +424,7 @@ async function runOne(
     haToken: sim.token,
     base,
     clientId: `${base}-${sut}`,
+    broker: o.broker,
   };
   const sys = o.broker === "mosquitto" && o.sys !== false;
   const before = monitor.counters();

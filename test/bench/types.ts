@@ -22,6 +22,8 @@ export interface SutSpec {
   haToken: string;
   base: string;
   clientId: string;
+  /** Which broker the run uses; the floor speaks MQTT 5 to Mosquitto, as the hub does. */
+  broker?: "mosquitto" | "aedes";
   logLevel?: string;
   keepData?: boolean;
   port?: number;

@@ -127,6 +127,23 @@ describe("action claims, results and cooldowns", () => {
     reader.close();
   });
 
+  it("undoes only its own part when a transaction fails inside an open batch of claims", async () => {
+    const dir = tempDir();
+    const store = openStore(dir);
+    store.claimAction(claim("k1"));
+    expect(() =>
+      store.transaction(() => {
+        store.putDoc("settings", "paused", true, T0);
+        throw new Error("half-way");
+      }),
+    ).toThrow("half-way");
+    expect(store.getDoc("settings", "paused")).toBeUndefined();
+    await nextTurn();
+    store.close();
+    const again = openStore(dir);
+    expect(again.pendingActions().map((a) => a.key)).toEqual(["k1"]);
+  });
+
   it("shows a result to readers at once, and keeps it across a restart", () => {
     const dir = tempDir();
     const store = new Store(dir);
