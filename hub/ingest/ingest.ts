@@ -35,7 +35,12 @@ export interface IngestCounters {
   rejected: Record<string, number>;
 }
 
-const DEDUPE_WINDOW = 1024;
+/**
+ * Reading keys remembered per person for duplicate checks. A duplicate is a redelivery of something just seen
+ * (a lost acknowledgement, a bridge resending), so a few minutes of one person's readings is plenty; with a
+ * thousand people streaming, every extra key is held a thousand times over.
+ */
+const DEDUPE_WINDOW = 256;
 
 /**
  * Turns raw MQTT messages into checked samples. Synchronous and exception-free: one bad payload is counted

@@ -148,9 +148,11 @@ export function renderMarkdown(report: BenchReport): string {
     `\`npm run bench${o.full ? " -- --full" : ""}${o.quick ? " -- --quick" : ""}\` on ${report.host.cpus} cores, Node ${report.host.node}, broker: ${o.broker} (${o.brokerUrl}); ` +
       `${report.startedAt.slice(0, 16).replace("T", " ")} UTC. Every ${o.crossEvery}th reading of a person crosses the stress threshold and must ` +
       "produce exactly one `scene.turn_on` in the Home Assistant simulator. Latency is publish → simulator receipt. " +
-      "The raw floor is a bare mqtt.js subscriber (same QoS 1 persistent session) that parses the JSON and calls HA " +
-      "through home-assistant-js-websocket; Node-RED runs the equivalent flow (mqtt in → function → function with a " +
-      "home-assistant-js-websocket connection), embedded. CPU and peak RSS are the SUT process's own.",
+      "The raw floor is a bare mqtt.js subscriber (same QoS 1 persistent session, MQTT 5 with the same receive " +
+      "maximum where the broker speaks it) that parses the JSON and calls HA through home-assistant-js-websocket; " +
+      "Node-RED runs the equivalent flow (mqtt in → function → function with a home-assistant-js-websocket " +
+      "connection), embedded, with its MQTT defaults. Every process runs built JavaScript on plain `node`; the hub " +
+      "with the flags of the `calm-hub` command. CPU and peak RSS are the SUT process's own.",
     "",
     mdTable(HEADER, report.runs.map(row)),
   ];
