@@ -49,8 +49,8 @@ const DEDUPE_WINDOW = 256;
 export class Ingest {
   private readonly opts: IngestOptions;
   readonly counters: IngestCounters = { accepted: 0, rejected: {} };
-  /** Per person: reading key → when it was seen, oldest first. */
-  private readonly recent = new Map<string, Map<string, number>>();
+  /** Per person: the keys of the last DEDUPE_WINDOW readings, oldest first (a Set keeps insertion order). */
+  private readonly recent = new Map<string, Set<string>>();
   private pendingLog = new Map<string, number>();
   private lastLogAt = Number.NEGATIVE_INFINITY;
 
@@ -117,7 +117,7 @@ export class Ingest {
         this.reject("future", topic, "measured in the future");
         continue;
       }
-      if (this.isDuplicate(sample, now)) {
+      if (this.isDuplicate(sample)) {
         this.reject("duplicate", topic, "seen before");
         continue;
       }
@@ -132,23 +132,22 @@ export class Ingest {
     this.recent.delete(person);
   }
 
-  private isDuplicate(sample: Sample, now: number): boolean {
-    const key = sample.id !== undefined ? `id:${sample.id}` : `t:${sample.source}:${sample.measured_at}`;
+  private isDuplicate(sample: Sample): boolean {
+    // The sender's id where there is one (kept as is: no copy is made); else source and time, behind a NUL so
+    // that it reads as no id a sender would choose.
+    const key = sample.id ?? `\u0000${sample.source}:${sample.measured_at}`;
     let seen = this.recent.get(sample.person);
     if (!seen) {
-      seen = new Map();
+      seen = new Set();
       this.recent.set(sample.person, seen);
     }
     if (seen.has(key)) return true;
-    seen.set(key, now);
-    // Bounded in count and in time: a redelivery comes within minutes, and memory must stay flat all day.
-    const horizon = now - this.opts.maxAgeMs - this.opts.futureToleranceMs;
-    for (const [k, at] of seen) {
-      if (seen.size <= DEDUPE_WINDOW && at >= horizon) break;
-      seen.delete(k);
-    }
+    seen.add(key);
+    // Bounded by count alone, so memory stays flat however long the hub runs: no timestamps to keep.
+    if (seen.size > DEDUPE_WINDOW) seen.delete(seen.values().next().value as string);
     return false;
   }
+
 
   private reject(reason: RejectReason, topic: string, detail: string): [] {
     this.counters.rejected[reason] = (this.counters.rejected[reason] ?? 0) + 1;
