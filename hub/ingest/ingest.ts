@@ -49,13 +49,18 @@ const DEDUPE_WINDOW = 256;
 export class Ingest {
   private readonly opts: IngestOptions;
   readonly counters: IngestCounters = { accepted: 0, rejected: {} };
-  /** Per person: the keys of the last DEDUPE_WINDOW readings, oldest first (a Set keeps insertion order). */
-  private readonly recent = new Map<string, Set<string>>();
+  /**
+   * Per person: the keys of recent readings → when seen, in whole seconds since `epoch` (small integers, which
+   * V8 stores inline: a timestamp in ms would be an object of its own per key). Oldest first.
+   */
+  private readonly recent = new Map<string, Map<string, number>>();
+  private readonly epoch: number;
   private pendingLog = new Map<string, number>();
   private lastLogAt = Number.NEGATIVE_INFINITY;
 
   constructor(opts: IngestOptions) {
     this.opts = opts;
+    this.epoch = opts.clock.now();
   }
 
   private readonly routeCache = new Map<string, Route | null>();
@@ -117,7 +122,7 @@ export class Ingest {
         this.reject("future", topic, "measured in the future");
         continue;
       }
-      if (this.isDuplicate(sample)) {
+      if (this.isDuplicate(sample, now)) {
         this.reject("duplicate", topic, "seen before");
         continue;
       }
@@ -132,21 +137,27 @@ export class Ingest {
     this.recent.delete(person);
   }
 
-  private isDuplicate(sample: Sample): boolean {
+  private isDuplicate(sample: Sample, now: number): boolean {
     // The sender's id where there is one (kept as is: no copy is made); else source and time, behind a NUL so
     // that it reads as no id a sender would choose.
     const key = sample.id ?? `\u0000${sample.source}:${sample.measured_at}`;
     let seen = this.recent.get(sample.person);
     if (!seen) {
-      seen = new Set();
+      seen = new Map();
       this.recent.set(sample.person, seen);
     }
     if (seen.has(key)) return true;
-    seen.add(key);
-    // Bounded by count alone, so memory stays flat however long the hub runs: no timestamps to keep.
-    if (seen.size > DEDUPE_WINDOW) seen.delete(seen.values().next().value as string);
+    const second = Math.floor((now - this.epoch) / 1000);
+    seen.set(key, second);
+    // Bounded in count and in time: a redelivery comes within minutes, and memory must stay flat all day.
+    const horizon = second - Math.ceil((this.opts.maxAgeMs + this.opts.futureToleranceMs) / 1000);
+    for (const [k, at] of seen) {
+      if (seen.size <= DEDUPE_WINDOW && at >= horizon) break;
+      seen.delete(k);
+    }
     return false;
   }
+
 
 
   private reject(reason: RejectReason, topic: string, detail: string): [] {

@@ -50,4 +50,17 @@ describe("duplicate readings", () => {
     expect(i.handle("calm/alice/wearable", reading("alice", 743))).toHaveLength(1);
     expect(i.counters.accepted).toBe(1_001);
   });
+
+  it("forgets a person's readings once they are older than max age plus the future tolerance", () => {
+    const clock = new FakeClock(NOW);
+    const i = ingest(clock);
+    i.handle("calm/alice/wearable", reading("alice", 1));
+    clock.advance(329_000);
+    i.handle("calm/alice/wearable", reading("alice", 2));
+    expect(i.handle("calm/alice/wearable", reading("alice", 1))).toHaveLength(0); // 329 s: still known
+    clock.advance(2_000);
+    i.handle("calm/alice/wearable", reading("alice", 3)); // evicts what is older than 330 s
+    expect(i.handle("calm/alice/wearable", reading("alice", 1))).toHaveLength(1);
+    expect(i.handle("calm/alice/wearable", reading("alice", 2))).toHaveLength(0);
+  });
 });
