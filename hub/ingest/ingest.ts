@@ -158,8 +158,6 @@ export class Ingest {
     return false;
   }
 
-
-
   private reject(reason: RejectReason, topic: string, detail: string): [] {
     this.counters.rejected[reason] = (this.counters.rejected[reason] ?? 0) + 1;
     // Details can echo payload content, so they stay at debug; the summary names only topics and reasons.
