@@ -5,11 +5,12 @@ import fc from "fast-check";
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADAPTER_FORMATS, getAdapter } from "../../devices/adapters/index.js";
-import { FakeClock, RejectReasonSchema, SampleSchema, silentLogger } from "../../hub/core/index.js";
+import { FakeClock, RejectReasonSchema, SampleSchema } from "../../hub/core/index.js";
 import type { Hub } from "../../hub/hub.js";
-import { Ingest, type Route } from "../../hub/ingest/index.js";
+import type { Ingest, Route } from "../../hub/ingest/index.js";
 import { startTestBroker, type TestBroker } from "../support/broker.js";
 import { connectWearable, startTestHub } from "../support/hub.js";
+import { testIngest } from "../support/ingest.js";
 import { waitFor } from "../support/wait-for.js";
 import { badPayload, personName } from "./arbitraries.js";
 
@@ -30,19 +31,7 @@ function makeIngest(clock: FakeClock): Ingest {
     person: "alice",
   }));
   routes.push({ filter: "calm/+/wearable", format: "native" });
-  return new Ingest({
-    baseTopic: "calm",
-    routes,
-    acceptUnknownPeople: true,
-    knownPeople: new Set(["alice"]),
-    maxPayloadBytes: 65_536,
-    maxAgeMs: 300_000,
-    futureToleranceMs: 30_000,
-    logIntervalMs: 60_000,
-    clock,
-    logger: silentLogger(),
-    getAdapter,
-  });
+  return testIngest(clock, routes, ["alice"]);
 }
 
 type Message =

@@ -1,27 +1,10 @@
 // Duplicate readings (a lost acknowledgement, a bridge resending) are refused; the memory for spotting them is
 // a fixed number of recent readings per person, so it stays flat however long the hub runs.
 import { describe, expect, it } from "vitest";
-import { getAdapter } from "../../devices/adapters/index.js";
-import { FakeClock, silentLogger } from "../../hub/core/index.js";
-import { Ingest } from "../../hub/ingest/index.js";
+import { FakeClock } from "../../hub/core/index.js";
+import { testIngest } from "../support/ingest.js";
 
 const NOW = Date.UTC(2026, 10, 27, 9, 0, 0);
-
-function ingest(clock: FakeClock): Ingest {
-  return new Ingest({
-    baseTopic: "calm",
-    routes: [{ filter: "calm/+/wearable", format: "native" }],
-    acceptUnknownPeople: true,
-    knownPeople: new Set(),
-    maxPayloadBytes: 65_536,
-    maxAgeMs: 300_000,
-    futureToleranceMs: 30_000,
-    logIntervalMs: 60_000,
-    clock,
-    logger: silentLogger(),
-    getAdapter,
-  });
-}
 
 const reading = (person: string, n: number, body: Record<string, unknown> = {}) =>
   Buffer.from(JSON.stringify({ ts: NOW - 100_000 + n * 10, id: `${person}-${n}`, hr: 70, ...body }));
@@ -29,7 +12,7 @@ const reading = (person: string, n: number, body: Record<string, unknown> = {}) 
 describe("duplicate readings", () => {
   it("refuses a repeated id or, without one, a repeated source and time; per person", () => {
     const clock = new FakeClock(NOW);
-    const i = ingest(clock);
+    const i = testIngest(clock);
     expect(i.handle("calm/alice/wearable", reading("alice", 1))).toHaveLength(1);
     expect(i.handle("calm/alice/wearable", reading("alice", 1))).toHaveLength(0);
     expect(i.handle("calm/bob/wearable", reading("alice", 1))).toHaveLength(1); // bob's, not alice's
@@ -41,7 +24,7 @@ describe("duplicate readings", () => {
 
   it("remembers the last 256 readings of each person, no more", () => {
     const clock = new FakeClock(NOW);
-    const i = ingest(clock);
+    const i = testIngest(clock);
     for (let n = 0; n < 1_000; n++) i.handle("calm/alice/wearable", reading("alice", n));
     // The 256 most recent are still known...
     for (let n = 744; n < 1_000; n++)
@@ -53,7 +36,7 @@ describe("duplicate readings", () => {
 
   it("forgets a person's readings once they are older than max age plus the future tolerance", () => {
     const clock = new FakeClock(NOW);
-    const i = ingest(clock);
+    const i = testIngest(clock);
     i.handle("calm/alice/wearable", reading("alice", 1));
     clock.advance(329_000);
     i.handle("calm/alice/wearable", reading("alice", 2));
