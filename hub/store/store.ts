@@ -366,16 +366,11 @@ export class Store {
   /** Deletes raw readings received before `before`; returns how many went. */
   pruneSamples(before: number): number {
     return this.transaction(() => {
-      const whole = "FROM sample_chunks WHERE received_first < ? AND received_last < ?";
-      const gone = this.prepare(`SELECT coalesce(sum(count), 0) AS n ${whole}`).get(before, before) as {
-        n: number;
-      };
-      this.prepare(`DELETE ${whole}`).run(before, before);
+      let deleted = this.deleteChunks("received_first < ? AND received_last < ?", before, before);
       // What is left below the cut are chunks that straddle it: keep their newer readings only.
       const straddling = this.prepare(
         "SELECT rowid AS id, body FROM sample_chunks WHERE received_first < ?",
       ).all(before) as { id: number; body: string }[];
-      let deleted = Number(gone.n);
       for (const row of straddling) {
         const list = JSON.parse(row.body) as Sample[];
         const kept = list.filter((s) => s.received_at >= before);
@@ -384,6 +379,15 @@ export class Store {
       }
       return deleted;
     });
+  }
+
+  /** Deletes the chunks that match `where`; returns how many readings they held. */
+  private deleteChunks(where: string, ...params: SQLInputValue[]): number {
+    const held = this.prepare(`SELECT coalesce(sum(count), 0) AS n FROM sample_chunks WHERE ${where}`).get(
+      ...params,
+    ) as { n: number };
+    this.prepare(`DELETE FROM sample_chunks WHERE ${where}`).run(...params);
+    return Number(held.n);
   }
 
   private rewriteChunk(id: number, kept: Sample[]): void {
@@ -498,16 +502,7 @@ export class Store {
     this.flushBehind();
     const counts: Record<string, number> = {};
     this.transaction(() => {
-      counts.samples = Number(
-        (
-          this.prepare("SELECT coalesce(sum(count), 0) AS n FROM sample_chunks WHERE person = ?").get(
-            person,
-          ) as {
-            n: number;
-          }
-        ).n,
-      );
-      this.prepare("DELETE FROM sample_chunks WHERE person = ?").run(person);
+      counts.samples = this.deleteChunks("person = ?", person);
       counts.actions = Number(this.prepare("DELETE FROM action_log WHERE person = ?").run(person).changes);
       for (const key of [...this.fired.keys()])
         if (key.endsWith(firedKey("", person))) this.fired.delete(key);

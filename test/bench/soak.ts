@@ -4,11 +4,10 @@
  * pass puts the hub's Ingest (native JSON adapter, zod validation, per-person duplicate window) in front.
  * No sockets, no store: only what lives in memory per reading.
  */
-import { getAdapter } from "../../devices/adapters/index.js";
 import { FakeClock, silentLogger } from "../../hub/core/index.js";
 import { StressDetector } from "../../hub/detect/index.js";
-import { Ingest } from "../../hub/ingest/index.js";
 import { evaluateRules, type Rule, RuleSchema } from "../../hub/rules/index.js";
+import { testIngest } from "../support/ingest.js";
 import type { SoakResult, SoakSample, SoakSpec } from "./types.js";
 import { personId, stressFor } from "./workload.js";
 
@@ -38,19 +37,7 @@ function loop(spec: SoakSpec, withIngest: boolean): Omit<SoakResult, "withIngest
   ];
   const detector = new StressDetector();
   const fired = new Map<string, number>();
-  const ingest = new Ingest({
-    baseTopic: "calm",
-    routes: [{ filter: "calm/+/wearable", format: "native" }],
-    acceptUnknownPeople: true,
-    knownPeople: new Set(),
-    maxPayloadBytes: 65_536,
-    maxAgeMs: 300_000,
-    futureToleranceMs: 30_000,
-    logIntervalMs: 60_000,
-    clock,
-    logger: silentLogger(),
-    getAdapter,
-  });
+  const ingest = testIngest(clock);
   const topics = Array.from({ length: spec.people }, (_, i) => `calm/${personId(i)}/wearable`);
   const counts = new Int32Array(spec.people);
   const step = span / spec.readings;
