@@ -9,10 +9,19 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { HubError, type Logger, type StressLevel, type StressState, ValidationError } from "../core/index.js";
+import {
+  HubError,
+  hostAllowed,
+  hostName,
+  hostRefusal,
+  type Logger,
+  type StressLevel,
+  type StressState,
+  ValidationError,
+} from "../core/index.js";
 import type { Decision, Rule, RuleRegistry } from "../rules/index.js";
 import type { ActionLogEntry } from "../store/index.js";
-import { RateLimiter, tokenMatches } from "./auth.js";
+import { FailureLimiter, tokenMatches } from "./auth.js";
 import {
   ActionLogEntrySchema,
   DecisionSchema,
@@ -38,7 +47,12 @@ export interface ApiDeps {
   logger: Logger;
   version: string;
   corsOrigins: readonly string[];
-  rateLimitPerMin: number;
+  /** Failed authentications one client may make per minute; past that it gets 429 until the minute ends. */
+  authFailuresPerMin: number;
+  /** Host names accepted besides loopback ones (DNS rebinding defence); see hostAllowed. */
+  allowedHosts: readonly string[];
+  /** The address the server listens on: decides whether non-loopback IP literals are accepted as Host. */
+  listenHost: string;
   now(): number;
   health(): Health;
   recentActions(limit: number, person?: string): ActionLogEntry[];
@@ -51,7 +65,24 @@ export interface ApiDeps {
 
 export type ApiPlugin = (app: FastifyInstance, deps: ApiDeps) => void | Promise<void>;
 
-const PUBLIC_PATHS = new Set(["/api/health"]);
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** A route that answers without the bearer token. Everything else, unknown paths included, needs it. */
+    public?: boolean;
+  }
+}
+
+/** Route options for the few routes anyone on an allowed Host may read: health and the dashboard's files. */
+export const PUBLIC_ROUTE = { config: { public: true } } as const;
+
+/** Headers on every response; the dashboard page and the API docs set their own Content-Security-Policy. */
+const SECURITY_HEADERS = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+  "cross-origin-resource-policy": "same-origin",
+} as const;
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 const STATUS_BY_CODE: Record<string, number> = {
   CALM_ERR_RULE_INVALID: 400,
   CALM_ERR_CONFIG_INVALID: 400,
@@ -60,12 +91,30 @@ const STATUS_BY_CODE: Record<string, number> = {
   CALM_ERR_NOT_FOUND: 404,
 };
 
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  public: boolean;
+}
+const ROUTES = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+
+/** Every route fastify registered on an API from buildApi, as its onRoute hook saw them (plugins included). */
+export function registeredRoutes(app: FastifyInstance): readonly RegisteredRoute[] {
+  return ROUTES.get(app) ?? [];
+}
+
 /** Builds the API without listening; the hub calls listen(). `extra` adds route groups (dashboard, SSE …). */
 export async function buildApi(deps: ApiDeps, extra: ApiPlugin[] = []): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     // Request lines are info-level noise (and URLs can name people); only warnings and errors go out.
     loggerInstance: deps.logger.child({ component: "api" }, { level: "warn" }) as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
+  });
+  const routes: RegisteredRoute[] = [];
+  ROUTES.set(app, routes);
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat())
+      routes.push({ method, url: route.url, public: route.config?.public === true });
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -82,10 +131,24 @@ export async function buildApi(deps: ApiDeps, extra: ApiPlugin[] = []): Promise<
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
+  // The docs page runs Swagger UI's own scripts: its plugin sets a CSP that lets exactly those run.
+  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs", staticCSP: true });
 
-  const limiter = new RateLimiter(deps.rateLimitPerMin);
+  const failures = new FailureLimiter(deps.authFailuresPerMin);
+  const refusedHosts = new FailureLimiter(1);
+  const log = deps.logger.child({ component: "api" });
   app.addHook("onRequest", async (req, reply) => {
+    // Before anything else, health and the dashboard included: a rebinding page must learn nothing.
+    if (!hostAllowed(req.headers.host, { allowed: deps.allowedHosts, listen: deps.listenHost })) {
+      const name = hostName(req.headers.host) ?? "(none)";
+      // One line per foreign name a minute: a rebinding page retries in a loop.
+      if (refusedHosts.fail(name, deps.now()))
+        log.warn(
+          { host: name, ip: req.ip },
+          "request with a foreign Host header refused (http.allowed_hosts)",
+        );
+      return reply.code(403).send(hostRefusal(req.headers.host, "http.allowed_hosts"));
+    }
     const origin = req.headers.origin;
     if (origin && deps.corsOrigins.includes(origin)) {
       reply.header("access-control-allow-origin", origin);
@@ -96,17 +159,22 @@ export async function buildApi(deps: ApiDeps, extra: ApiPlugin[] = []): Promise<
         return reply.code(204).send();
       }
     }
-    const path = req.url.split("?")[0] ?? "";
-    if (!limiter.allow(req.ip, deps.now())) {
-      return reply.code(429).send({ code: "CALM_ERR_RATE_LIMIT", message: "too many requests; slow down" });
-    }
-    const needsToken = path.startsWith("/api/") || path === "/metrics";
-    if (!needsToken || PUBLIC_PATHS.has(path)) return;
-    if (!tokenMatches(req.headers.authorization, deps.token)) {
+    // Decided by the route the router matched (after it decoded the path), never by the URL string.
+    if (req.routeOptions.config.public === true) return;
+    if (tokenMatches(req.headers.authorization, deps.token)) return;
+    // Only failures count, per client: a flood of wrong tokens never locks out the right one.
+    if (failures.blocked(req.ip, deps.now())) {
       return reply
-        .code(401)
-        .send({ code: "CALM_ERR_UNAUTHORIZED", message: "missing or wrong bearer token" });
+        .code(429)
+        .send({ code: "CALM_ERR_RATE_LIMIT", message: "too many failed authentications; wait a minute" });
     }
+    failures.fail(req.ip, deps.now());
+    return reply.code(401).send({ code: "CALM_ERR_UNAUTHORIZED", message: "missing or wrong bearer token" });
+  });
+  app.addHook("onSend", async (_req, reply, payload) => {
+    reply.headers(SECURITY_HEADERS);
+    if (!reply.hasHeader("content-security-policy")) reply.header("content-security-policy", API_CSP);
+    return payload;
   });
 
   app.setErrorHandler((err, _req, reply) => {
@@ -151,7 +219,7 @@ export async function buildApi(deps: ApiDeps, extra: ApiPlugin[] = []): Promise<
 
   r.get(
     "/api/health",
-    { schema: { tags: ["hub"], security: [], response: { 200: HealthSchema } } },
+    { ...PUBLIC_ROUTE, schema: { tags: ["hub"], security: [], response: { 200: HealthSchema } } },
     async () => deps.health(),
   );
 

@@ -1,5 +1,13 @@
-export { type ApiDeps, type ApiPlugin, buildApi, type DryRunReading } from "./app.js";
-export { RateLimiter, tokenMatches } from "./auth.js";
+export {
+  type ApiDeps,
+  type ApiPlugin,
+  buildApi,
+  type DryRunReading,
+  PUBLIC_ROUTE,
+  type RegisteredRoute,
+  registeredRoutes,
+} from "./app.js";
+export { FailureLimiter, tokenMatches } from "./auth.js";
 export {
   DEFAULT_EVENT_MAPPERS,
   type EventMapper,

@@ -71,7 +71,27 @@ export const HttpConfigSchema = z.strictObject({
       "Bearer token for the API. CALM_API_TOKEN overrides it; generated and stored on first start if absent.",
     ),
   cors_origins: z.array(z.string()).default([]).describe("Origins allowed by CORS; none by default."),
-  rate_limit_per_min: z.number().int().min(1).default(600),
+  allowed_hosts: z
+    .array(
+      z
+        .string()
+        .regex(
+          /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i,
+          "a host name, no port",
+        ),
+    )
+    .default([])
+    .describe(
+      "Host names the dashboard and API answer to besides localhost and IP addresses (DNS rebinding defence), e.g. calm.local or *.home.lan.",
+    ),
+  rate_limit_per_min: z
+    .number()
+    .int()
+    .min(1)
+    .default(60)
+    .describe(
+      "Failed authentications one client may make per minute before it gets 429; a valid token and /api/health are never limited.",
+    ),
 });
 
 export const MqttSourceSchema = z.strictObject({

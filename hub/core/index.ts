@@ -1,5 +1,6 @@
 export { type Cancel, type Clock, FakeClock, systemClock } from "./clock.js";
 export { HubError, type HubErrorCode, type Issue, toError, ValidationError } from "./errors.js";
+export { type HostPolicy, hostAllowed, hostName, hostRefusal, isLoopback } from "./host-check.js";
 export { inWindow, type LocalTime, localTime, parseHhmm } from "./local-time.js";
 export { createRootLogger, type Logger, type LoggerOptions, REDACT_PATHS, silentLogger } from "./logger.js";
 export {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { PUBLIC_ROUTE } from "../api/index.js";
 import { packageRoot } from "../package-root.js";
 
 const FILES = {
@@ -39,6 +40,7 @@ export function dashboardPage(dir = assetsDir()) {
       r.get(
         path,
         {
+          ...PUBLIC_ROUTE,
           schema: {
             tags: ["dashboard"],
             security: [],
@@ -54,8 +56,10 @@ export function dashboardPage(dir = assetsDir()) {
         },
       );
     }
-    r.get("/favicon.ico", { schema: { hide: true, response: { 204: z.null() } } }, async (_req, reply) =>
-      reply.code(204).send(null),
+    r.get(
+      "/favicon.ico",
+      { ...PUBLIC_ROUTE, schema: { hide: true, response: { 204: z.null() } } },
+      async (_req, reply) => reply.code(204).send(null),
     );
   };
 }

@@ -370,7 +370,9 @@ describe("GET /api/schedule (buildApi with a real store)", () => {
         logger: silentLogger(),
         version: "test",
         corsOrigins: [],
-        rateLimitPerMin: 1000,
+        authFailuresPerMin: 1000,
+        allowedHosts: [],
+        listenHost: "127.0.0.1",
         now: () => now,
         health: () => ({
           status: "ok",
