@@ -4,7 +4,7 @@
  * pass puts the hub's Ingest (native JSON adapter, zod validation, per-person duplicate window) in front.
  * No sockets, no store: only what lives in memory per reading.
  */
-import { FakeClock, silentLogger } from "../../hub/core/index.js";
+import { FakeClock } from "../../hub/core/index.js";
 import { StressDetector } from "../../hub/detect/index.js";
 import { evaluateRules, type Rule, RuleSchema } from "../../hub/rules/index.js";
 import { testIngest } from "../support/ingest.js";

@@ -272,13 +272,14 @@ describe("API token, CORS, size and rate limits", () => {
     expect(big.statusCode).toBe(413);
     expect(big.json()).toMatchObject({ code: expect.any(String), message: expect.any(String) });
 
-    // Failed authentications count, 8 a minute; the right token is never held back by them.
+    // Failed authentications count, 8 a minute (the token-less preflight above was the first); the right token
+    // is never held back by them.
     const wrong = { authorization: "Bearer wrong-token-0123456789" };
     const statuses: number[] = [];
     for (let i = 0; i < 10; i++)
       statuses.push((await api.inject({ method: "GET", url: "/api/rules", headers: wrong })).statusCode);
-    expect(statuses.slice(0, 8).every((s) => s === 401)).toBe(true);
-    expect(statuses.slice(8).every((s) => s === 429)).toBe(true);
+    expect(statuses.slice(0, 7).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(7).every((s) => s === 429)).toBe(true);
     const limited = await api.inject({ method: "GET", url: "/api/rules", headers: wrong });
     expect(limited.json()).toMatchObject({ code: "CALM_ERR_RATE_LIMIT" });
     expect((await api.inject({ method: "GET", url: "/api/rules", headers: auth })).statusCode).toBe(200);

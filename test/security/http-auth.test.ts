@@ -49,7 +49,7 @@ function raw(
 }
 
 /** The ways an attacker would spell a path so that a check on the raw URL and the router disagree. */
-export function pathVariants(path: string): string[] {
+function pathVariants(path: string): string[] {
   const encodeAt = (p: string, i: number): string => {
     const c = p[i] ?? "";
     return `${p.slice(0, i)}%${c.charCodeAt(0).toString(16).padStart(2, "0")}${p.slice(i + 1)}`;
