@@ -115,11 +115,12 @@ describe("authentication is decided by the matched route", () => {
       if (route.public || route.method === "OPTIONS") continue;
       const body = ["POST", "PUT", "PATCH"].includes(route.method) ? "{}" : undefined;
       for (const path of pathVariants(route.path)) {
-        for (const headers of [
+        const attempts: Record<string, string>[] = [
           {},
           { authorization: "Bearer not-the-token-0123456789" },
           { authorization: TOKEN },
-        ]) {
+        ];
+        for (const headers of attempts) {
           const res = await raw(base, route.method, path, headers, body);
           checked++;
           if (res.status !== 401) leaks.push(`${route.method} ${path} → ${res.status}`);
