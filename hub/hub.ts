@@ -157,8 +157,14 @@ export class Hub {
       logger,
       getAdapter,
     });
-    this.rules = new RuleRegistry(config.rules, this.store);
-    this.runner = new ActionRunner({ store: this.store, ha: this.ha, clock: this.clock, logger });
+    this.rules = new RuleRegistry(config.rules, this.store, config.home_assistant.allowed_services);
+    this.runner = new ActionRunner({
+      store: this.store,
+      ha: this.ha,
+      clock: this.clock,
+      logger,
+      allowedServices: config.home_assistant.allowed_services,
+    });
     this.runner.onOutcome((o) => this.events.emit("action", o));
     this.episodes = new EpisodeManager({
       config,

@@ -1,4 +1,10 @@
-import type { Cancel, Clock, Logger } from "../core/index.js";
+import {
+  type Cancel,
+  type Clock,
+  callRefusal,
+  DEFAULT_ALLOWED_SERVICES,
+  type Logger,
+} from "../core/index.js";
 import { type HaLinkState, toHaError } from "../ha/index.js";
 import type { PlannedAction } from "../rules/index.js";
 import type { ActionResult, Store } from "../store/index.js";
@@ -31,6 +37,8 @@ export interface ActionRunnerOptions {
   ha: ServiceCaller;
   clock: Clock;
   logger: Logger;
+  /** home_assistant.allowed_services: what may reach Home Assistant, whoever planned it. */
+  allowedServices?: readonly string[];
 }
 
 export const LOCAL_DOMAIN = "calm";
@@ -135,6 +143,15 @@ export class ActionRunner {
 
   private attempt(action: PlannedAction): void {
     const now = this.opts.clock.now();
+    // The one door to Home Assistant: rules, episodes, Node-RED and the API all pass here.
+    const refusal =
+      action.domain === LOCAL_DOMAIN
+        ? undefined
+        : callRefusal(action, this.opts.allowedServices ?? DEFAULT_ALLOWED_SERVICES);
+    if (refusal) {
+      this.finish(action, "refused", refusal, null);
+      return;
+    }
     if (now > action.not_after) {
       this.finish(
         action,

@@ -89,6 +89,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   CALM_ERR_USAGE: 400,
   CALM_ERR_RULE_NOT_FOUND: 404,
   CALM_ERR_NOT_FOUND: 404,
+  CALM_ERR_SERVICE_NOT_ALLOWED: 403,
 };
 
 export interface RegisteredRoute {

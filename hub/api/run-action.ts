@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ActionOutcome } from "../actions/index.js";
-import type { Clock } from "../core/index.js";
+import { type Clock, HubError } from "../core/index.js";
 import { type PlannedAction, RuleActionSchema, substitutePerson } from "../rules/index.js";
 import type { ApiPlugin } from "./app.js";
 import { ErrorBodySchema } from "./schemas.js";
@@ -19,7 +19,7 @@ export const RunActionBodySchema = RuleActionSchema.extend({
 export type RunActionBody = z.infer<typeof RunActionBodySchema>;
 
 export const RunActionResultSchema = z.object({
-  result: z.string().describe("ok, error, expired or dropped"),
+  result: z.string().describe("ok, error, expired, dropped or refused"),
   detail: z.string(),
 });
 export type RunActionResult = z.infer<typeof RunActionResultSchema>;
@@ -45,6 +45,7 @@ export function runActionPlugin(runAction: RunAction): ApiPlugin {
             200: RunActionResultSchema,
             400: ErrorBodySchema,
             401: ErrorBodySchema,
+            403: ErrorBodySchema,
             409: ErrorBodySchema,
           },
         },
@@ -56,6 +57,7 @@ export function runActionPlugin(runAction: RunAction): ApiPlugin {
           { component: "api", action: body.action, person: body.person, result: outcome.result },
           "action run on request",
         );
+        if (outcome.result === "refused") throw new HubError("CALM_ERR_SERVICE_NOT_ALLOWED", outcome.detail);
         return outcome;
       },
     );

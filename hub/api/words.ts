@@ -12,6 +12,7 @@ const RESULT_WORDS: Record<string, string> = {
   error: "Home Assistant refused",
   expired: "dropped because it was too late",
   dropped: "dropped",
+  refused: "refused by the hub (not an allowed service or entity)",
   pending: "waiting for Home Assistant",
 };
 

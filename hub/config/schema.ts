@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { allowEntryProblem, DEFAULT_ALLOWED_SERVICES } from "../core/index.js";
 import { DetectorConfigSchema } from "../detect/index.js";
 import { FriendsConfigSchema } from "../friends/index.js";
-import { RuleSchema } from "../rules/index.js";
+import { disallowedActions, RuleSchema } from "../rules/index.js";
 import { isTimeZone, LocationSchema, WindDownListSchema } from "../schedule/index.js";
 import { VoiceConfigSchema } from "../voice/index.js";
 
@@ -55,6 +56,17 @@ export const HomeAssistantConfigSchema = z.strictObject({
     .default(30)
     .describe("Ping interval; no pong within 5 s forces a reconnect."),
   call_timeout_s: z.number().min(1).max(120).default(10),
+  allowed_services: z
+    .array(
+      z.string().superRefine((entry, ctx) => {
+        const problem = allowEntryProblem(entry);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+    )
+    .default([...DEFAULT_ALLOWED_SERVICES])
+    .describe(
+      "The Home Assistant services rules, Node-RED and the API may call through the hub: domain.service, or domain.* for harmless domains. Locks, alarm panels, covers, scripts and the like must be named one service at a time.",
+    ),
 });
 
 export const HttpConfigSchema = z.strictObject({
@@ -291,6 +303,12 @@ export const ConfigSchema = z
       if (seen.has(rule.id))
         ctx.addIssue({ code: "custom", path: ["rules", i, "id"], message: `duplicate rule id "${rule.id}"` });
       seen.add(rule.id);
+      for (const refused of disallowedActions(rule, config.home_assistant.allowed_services))
+        ctx.addIssue({
+          code: "custom",
+          path: ["rules", i, "actions", refused.action, "action"],
+          message: refused.message,
+        });
     });
     for (const [id, p] of Object.entries(config.people)) {
       if (p.room !== undefined && !(p.room in config.rooms)) {

@@ -10,6 +10,7 @@ export type HubErrorCode =
   | "CALM_ERR_HA_SERVICE"
   | "CALM_ERR_HA_TIMEOUT"
   | "CALM_ERR_NOT_FOUND"
+  | "CALM_ERR_SERVICE_NOT_ALLOWED"
   | "CALM_ERR_USAGE";
 
 export interface Issue {

@@ -16,4 +16,13 @@ export {
   SleepStateSchema,
   type WearableAdapter,
 } from "./sample.js";
+export {
+  allowEntryProblem,
+  callRefusal,
+  DEFAULT_ALLOWED_SERVICES,
+  ENTITY_ID_PATTERN,
+  SENSITIVE_DOMAINS,
+  type ServiceCall,
+  serviceAllowed,
+} from "./service-policy.js";
 export { type StressLevel, StressLevelSchema, type StressState, StressStateSchema } from "./stress.js";

@@ -12,6 +12,7 @@ export {
   triggerMatches,
 } from "./engine.js";
 export {
+  disallowedActions,
   parseRule,
   type RuleEntry,
   type RuleOrigin,

@@ -1,4 +1,4 @@
-import { HubError, ValidationError } from "../core/index.js";
+import { DEFAULT_ALLOWED_SERVICES, HubError, serviceAllowed, ValidationError } from "../core/index.js";
 import { type Rule, RuleSchema } from "./schema.js";
 
 export type RuleOrigin = "config" | "api" | "node-red";
@@ -30,8 +30,28 @@ function issuesOf(error: {
   }));
 }
 
+/**
+ * The rule's actions that call a service outside the allow-list (the hub's own `calm.*` always may). Entity
+ * ids can hold `{person}` and are checked again when the action runs.
+ */
+export function disallowedActions(
+  rule: Pick<Rule, "actions">,
+  allowed: readonly string[],
+): { action: number; message: string }[] {
+  return rule.actions.flatMap((a, i) => {
+    const [domain = "", service = ""] = a.action.split(".");
+    if (domain === "calm" || a.action.includes("{") || serviceAllowed(allowed, domain, service)) return [];
+    return [
+      {
+        action: i,
+        message: `${a.action} is not an allowed service; add it to home_assistant.allowed_services to let rules call it`,
+      },
+    ];
+  });
+}
+
 /** Validates any rule document with the same schema the config file uses. */
-export function parseRule(body: unknown): Rule {
+export function parseRule(body: unknown, allowed: readonly string[] = DEFAULT_ALLOWED_SERVICES): Rule {
   const result = RuleSchema.safeParse(body);
   if (!result.success) {
     const issues = issuesOf(result.error);
@@ -41,6 +61,12 @@ export function parseRule(body: unknown): Rule {
       issues,
     );
   }
+  const refused = disallowedActions(result.data, allowed).map((r) => ({
+    path: `actions[${r.action}].action`,
+    message: r.message,
+  }));
+  if (refused.length > 0)
+    throw new ValidationError("CALM_ERR_RULE_INVALID", `invalid rule: ${refused[0]?.message}`, refused);
   return result.data;
 }
 
@@ -54,10 +80,16 @@ export class RuleRegistry {
   private readonly persistence: RulePersistence;
   private readonly listeners = new Set<() => void>();
   private cache: Rule[] | undefined;
+  private readonly allowed: readonly string[];
 
-  constructor(configRules: readonly Rule[], persistence: RulePersistence) {
+  constructor(
+    configRules: readonly Rule[],
+    persistence: RulePersistence,
+    allowedServices: readonly string[] = DEFAULT_ALLOWED_SERVICES,
+  ) {
     for (const r of configRules) this.fromConfig.set(r.id, r);
     this.persistence = persistence;
+    this.allowed = allowedServices;
   }
 
   /** Loads saved rules; one that no longer validates is skipped, not fatal. Returns the skipped ids. */
@@ -108,7 +140,7 @@ export class RuleRegistry {
   put(id: string, body: unknown, origin: RuleOrigin, now: number): RuleEntry {
     const candidate =
       body !== null && typeof body === "object" && !Array.isArray(body) ? { ...(body as object), id } : body;
-    const rule = parseRule(candidate);
+    const rule = parseRule(candidate, this.allowed);
     const entry: RuleEntry = { rule, origin, updated_at: now };
     this.persistence.putRule({ id, origin, body: rule, updated_at: now });
     this.persisted.set(id, entry);

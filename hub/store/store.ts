@@ -5,7 +5,7 @@ import type { Sample } from "../core/index.js";
 
 export const STORE_FILE = "calm-hub.sqlite";
 
-export type ActionResult = "ok" | "error" | "expired" | "dropped";
+export type ActionResult = "ok" | "error" | "expired" | "dropped" | "refused";
 
 export interface ActionLogEntry {
   key: string;
