@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { loadConfig } from "./config/index.js";
+import { acceptsUnknownPeople, loadConfig } from "./config/index.js";
 import { createRootLogger, HubError, ValidationError } from "./core/index.js";
 import { runDemo } from "./demo.js";
 import { evaluateCommand, hrvCommand } from "./detect/index.js";
@@ -64,6 +64,11 @@ const checkConfig: Command = async (argv, io) => {
     const config = await loadConfig(file, io.env);
     io.stdout(
       `${file}: OK (${config.rules.length} rule(s), ${Object.keys(config.people).length} configured people)\n`,
+    );
+    io.stdout(
+      acceptsUnknownPeople(config)
+        ? `  readings for people not listed under people are accepted (at most ${config.ingest.max_people}; ingest.accept_unknown_people)\n`
+        : "  readings for people not listed under people are refused (set ingest.accept_unknown_people: true to accept them)\n",
     );
     return 0;
   } catch (err) {

@@ -14,9 +14,16 @@ import {
 } from "./api/index.js";
 // --- what people see (dashboard, HA discovery, metrics, live stream) ---
 import type { EpisodeSource } from "./api/views.js";
-import type { Config } from "./config/index.js";
+import { acceptsUnknownPeople, type Config } from "./config/index.js";
 import { HubControls } from "./controls/index.js";
-import { type Clock, type Logger, type SleepState, type StressState, systemClock } from "./core/index.js";
+import {
+  type Clock,
+  type Logger,
+  own,
+  type SleepState,
+  type StressState,
+  systemClock,
+} from "./core/index.js";
 import { HubViews, type ViewsOptions } from "./dashboard/index.js";
 import { StressDetector } from "./detect/index.js";
 import { EpisodeManager, type EpisodeView, episodeControl } from "./episodes/index.js";
@@ -147,7 +154,8 @@ export class Hub {
     this.ingest = new Ingest({
       baseTopic: config.mqtt.base_topic,
       routes,
-      acceptUnknownPeople: config.ingest.accept_unknown_people,
+      acceptUnknownPeople: acceptsUnknownPeople(config),
+      maxPeople: config.ingest.max_people,
       knownPeople: new Set(Object.keys(config.people)),
       maxPayloadBytes: config.ingest.max_payload_bytes,
       maxAgeMs: config.ingest.max_age_s * 1000,
@@ -180,7 +188,7 @@ export class Hub {
     });
     this.windDown = new WindDownRunner({
       windDowns: config.wind_down,
-      roomLights: (room) => config.rooms[room]?.lights ?? [],
+      roomLights: (room) => own(config.rooms, room)?.lights ?? [],
       clock: this.clock,
       logger,
       location: () => this.location(),
@@ -219,7 +227,7 @@ export class Hub {
       logger,
       friends: this.friends,
       windDown: {
-        startNow: (r) => this.windDown.startNow(r.room ?? this.config.people[r.person]?.room ?? ""),
+        startNow: (r) => this.windDown.startNow(r.room ?? own(this.config.people, r.person)?.room ?? ""),
       },
       people: config.people,
       rooms: Object.keys(config.rooms),
@@ -254,7 +262,7 @@ export class Hub {
   }
 
   private async calmNow(room: string): Promise<void> {
-    const person = this.config.rooms[room]?.people[0] ?? "household";
+    const person = own(this.config.rooms, room)?.people[0] ?? "household";
     const r = await this.episodes.startEpisode({ person, room, reason: "calm now button" });
     if (!r.ok) this.logger.info({ component: "hub", room }, `calm now not started: ${r.reason}`);
   }
@@ -300,7 +308,7 @@ export class Hub {
       return ended ? `episode ${ended.id} ended` : "no episode was running";
     });
     this.runner.registerLocal("play_soundscape", async (a) => {
-      const room = str(a.data?.room) ?? this.config.people[a.person]?.room;
+      const room = str(a.data?.room) ?? own(this.config.people, a.person)?.room;
       const name = str(a.data?.soundscape) ?? this.config.episodes.soundscape;
       if (!room || !name) throw new Error("play_soundscape needs a room and a soundscape");
       const r = await this.episodes.playSoundscape(room, name);
@@ -456,7 +464,7 @@ export class Hub {
     const ids = new Set([...Object.keys(this.config.people), ...this.lastPublished.keys()]);
     return [...ids].sort().map((id) => ({
       id,
-      name: this.config.people[id]?.name ?? id,
+      name: own(this.config.people, id)?.name ?? id,
       state: this.detector.state(id) ?? null,
     }));
   }

@@ -146,8 +146,19 @@ export const IngestConfigSchema = z.strictObject({
     .describe("Readings stamped further ahead than this are refused."),
   accept_unknown_people: z
     .boolean()
-    .default(true)
-    .describe("Accept calm/<person>/wearable for people not listed under people."),
+    .optional()
+    .describe(
+      "Accept calm/<person>/wearable for people not listed under people. Default: only while no person is listed.",
+    ),
+  max_people: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(100)
+    .describe(
+      "At most this many people not listed under people are accepted; readings for more are refused.",
+    ),
   log_interval_s: z
     .number()
     .min(1)
@@ -311,11 +322,14 @@ export const ConfigSchema = z
         });
     });
     for (const [id, p] of Object.entries(config.people)) {
-      if (p.room !== undefined && !(p.room in config.rooms)) {
+      if (p.room !== undefined && !Object.hasOwn(config.rooms, p.room)) {
         ctx.addIssue({ code: "custom", path: ["people", id, "room"], message: `unknown room "${p.room}"` });
       }
     }
-    if (config.episodes.soundscape !== undefined && !(config.episodes.soundscape in config.soundscapes)) {
+    if (
+      config.episodes.soundscape !== undefined &&
+      !Object.hasOwn(config.soundscapes, config.episodes.soundscape)
+    ) {
       ctx.addIssue({
         code: "custom",
         path: ["episodes", "soundscape"],
@@ -324,14 +338,14 @@ export const ConfigSchema = z
     }
     config.wind_down.forEach((w, i) => {
       w.rooms.forEach((room, j) => {
-        if (!(room in config.rooms))
+        if (!Object.hasOwn(config.rooms, room))
           ctx.addIssue({
             code: "custom",
             path: ["wind_down", i, "rooms", j],
             message: `unknown room "${room}"`,
           });
       });
-      if (w.soundscape !== undefined && !(w.soundscape in config.soundscapes)) {
+      if (w.soundscape !== undefined && !Object.hasOwn(config.soundscapes, w.soundscape)) {
         ctx.addIssue({
           code: "custom",
           path: ["wind_down", i, "soundscape"],
@@ -352,3 +366,11 @@ export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
 export type PersonConfig = z.infer<typeof PersonConfigSchema>;
 export type Soundscape = z.infer<typeof SoundscapeSchema>;
+
+/**
+ * Whether readings for people not listed under `people` are taken: as configured, else only while nobody is
+ * listed (a fresh install learns who is there; a configured home does not grow strangers from any topic).
+ */
+export function acceptsUnknownPeople(config: Pick<Config, "ingest" | "people">): boolean {
+  return config.ingest.accept_unknown_people ?? Object.keys(config.people).length === 0;
+}

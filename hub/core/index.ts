@@ -3,6 +3,7 @@ export { HubError, type HubErrorCode, type Issue, toError, ValidationError } fro
 export { type HostPolicy, hostAllowed, hostName, hostRefusal, isLoopback } from "./host-check.js";
 export { inWindow, type LocalTime, localTime, parseHhmm } from "./local-time.js";
 export { createRootLogger, type Logger, type LoggerOptions, REDACT_PATHS, silentLogger } from "./logger.js";
+export { own } from "./own.js";
 export {
   type Activity,
   ActivitySchema,

@@ -7,6 +7,7 @@ import { LiveStream } from "../api/live.js";
 import { Metrics, metricsRoutes } from "../api/metrics.js";
 import { type EpisodeView, isRunning, viewRoutes } from "../api/views.js";
 import type { ControlState } from "../controls/index.js";
+import { own } from "../core/index.js";
 import { StressHistory, type StressHistoryOptions } from "../history/index.js";
 import type { Hub } from "../hub.js";
 import { MqttDiscovery } from "../mqtt/index.js";
@@ -115,7 +116,7 @@ export class HubViews {
       viewRoutes({
         now: () => hub.clock.now(),
         people: () => hub.people(),
-        room: (id) => hub.config.people[id]?.room,
+        room: (id) => own(hub.config.people, id)?.room,
         history: this.history,
         samples: (person, since, limit) => hub.store.samples(person, since, limit),
         episodes: () => hub.episodeSource,

@@ -1,6 +1,6 @@
 import type { ActionOutcome } from "../actions/index.js";
 import type { Config, RoomConfig } from "../config/index.js";
-import type { Cancel, Clock, Logger, StressState } from "../core/index.js";
+import { type Cancel, type Clock, type Logger, own, type StressState } from "../core/index.js";
 import type { PlannedAction } from "../rules/index.js";
 import type { Store } from "../store/index.js";
 import {
@@ -162,10 +162,10 @@ export class EpisodeManager {
     const rooms = this.deps.config.rooms;
     const id =
       requested ??
-      this.deps.config.people[person]?.room ??
+      own(this.deps.config.people, person)?.room ??
       Object.entries(rooms).find(([, r]) => r.people.includes(person))?.[0];
     if (id === undefined) return undefined;
-    const room = rooms[id];
+    const room = own(rooms, id);
     return room ? { id, room } : undefined;
   }
 
@@ -197,7 +197,7 @@ export class EpisodeManager {
     const lightSnaps = snapshots.filter((s) => s.entity_id.startsWith("light."));
     const lights = calmLights(lightSnaps, config.episodes, night);
     const soundName = (request.soundscape ?? config.episodes.soundscape)?.replaceAll(" ", "_");
-    const soundscape = soundName === undefined ? undefined : config.soundscapes[soundName];
+    const soundscape = soundName === undefined ? undefined : own(config.soundscapes, soundName);
     const asleep = [...found.room.people, request.person].some((p) => this.deps.isAsleep(p));
     const player = found.room.media_player
       ? snapshots.find((s) => s.entity_id === found.room.media_player)
@@ -358,8 +358,8 @@ export class EpisodeManager {
 
   async playSoundscape(roomId: string, name: string): Promise<{ ok: boolean; detail: string }> {
     const { config, clock } = this.deps;
-    const room = config.rooms[roomId];
-    const soundscape = config.soundscapes[name.replaceAll(" ", "_")];
+    const room = own(config.rooms, roomId);
+    const soundscape = own(config.soundscapes, name.replaceAll(" ", "_"));
     if (!room) return { ok: false, detail: `there is no room "${roomId}"` };
     if (!soundscape) return { ok: false, detail: `there is no soundscape "${name}"` };
     const playerId = room.media_player;

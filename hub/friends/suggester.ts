@@ -1,6 +1,13 @@
 import { randomBytes } from "node:crypto";
 import type { HassEvent } from "home-assistant-js-websocket";
-import type { Cancel, Clock, Logger, SleepState, StressState } from "../core/index.js";
+import {
+  type Cancel,
+  type Clock,
+  type Logger,
+  own,
+  type SleepState,
+  type StressState,
+} from "../core/index.js";
 import type { EpisodeView } from "../episodes/index.js";
 import type { HaLinkState } from "../ha/index.js";
 import { localDate } from "../schedule/index.js";
@@ -146,7 +153,7 @@ export class FriendSuggester {
   }
 
   private configOf(person: string): FriendsPersonConfig | undefined {
-    return this.opts.config[person];
+    return own(this.opts.config, person);
   }
 
   /** Every suggestion of a person, oldest first. */

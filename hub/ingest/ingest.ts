@@ -15,6 +15,8 @@ export interface IngestOptions {
   routes: Route[];
   acceptUnknownPeople: boolean;
   knownPeople: ReadonlySet<string>;
+  /** How many people not in knownPeople are accepted; a publisher inventing ids cannot grow the hub. */
+  maxPeople: number;
   maxPayloadBytes: number;
   maxAgeMs: number;
   futureToleranceMs: number;
@@ -64,6 +66,8 @@ export class Ingest {
   }
 
   private readonly routeCache = new Map<string, Route | null>();
+  /** People accepted without being configured, counted against maxPeople. */
+  private readonly unknownPeople = new Set<string>();
 
   /** Topic → route, remembered: matching filters on every message costs more than the rest of routing. */
   private routeFor(topic: string): Route | undefined {
@@ -89,8 +93,16 @@ export class Ingest {
     const person = route.person ?? topic.split("/")[1] ?? "";
     if (!PERSON_ID_PATTERN.test(person))
       return this.reject("unknown_topic", topic, "person id must be lowercase letters, digits, - or _");
-    if (route.person === undefined && !this.opts.acceptUnknownPeople && !this.opts.knownPeople.has(person)) {
-      return this.reject("unknown_topic", topic, `person "${person}" is not configured`);
+    if (route.person === undefined && !this.opts.knownPeople.has(person) && !this.unknownPeople.has(person)) {
+      if (!this.opts.acceptUnknownPeople)
+        return this.reject("unknown_topic", topic, `person "${person}" is not configured`);
+      if (this.unknownPeople.size >= this.opts.maxPeople)
+        return this.reject(
+          "unknown_topic",
+          topic,
+          `more than ${this.opts.maxPeople} people (ingest.max_people)`,
+        );
+      this.unknownPeople.add(person);
     }
     if (payload.byteLength > this.opts.maxPayloadBytes) {
       return this.reject("too_large", topic, `${payload.byteLength} bytes > ${this.opts.maxPayloadBytes}`);
@@ -135,6 +147,7 @@ export class Ingest {
   /** Forgets what it remembered about a person (per-person delete). */
   forget(person: string): void {
     this.recent.delete(person);
+    this.unknownPeople.delete(person);
   }
 
   private isDuplicate(sample: Sample, now: number): boolean {

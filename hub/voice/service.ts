@@ -1,6 +1,6 @@
 import type { HassEntities, HassEvent } from "home-assistant-js-websocket";
 import { z } from "zod";
-import type { Cancel, Clock, Logger } from "../core/index.js";
+import { type Cancel, type Clock, type Logger, own } from "../core/index.js";
 import type { EpisodeControl, EpisodeView } from "../episodes/index.js";
 import type { HaLinkState } from "../ha/index.js";
 import type { VoiceConfig } from "./config.js";
@@ -212,7 +212,7 @@ export class VoiceService {
       config.default_person ??
       this.onlyPerson() ??
       HOUSEHOLD;
-    room ??= this.opts.people?.[person]?.room ?? config.default_room;
+    room ??= (this.opts.people ? own(this.opts.people, person) : undefined)?.room ?? config.default_room;
 
     const work = this.act(intent, person, room).catch((err: unknown): VoiceOutcome => {
       this.opts.logger.error(

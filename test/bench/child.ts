@@ -123,6 +123,7 @@ async function startHub(): Promise<Sut> {
   const { Hub } = await import("../../hub/hub.js");
   const dataDir = mkdtempSync(join(tmpdir(), "calm-bench-hub-"));
   const yaml = [
+    "ingest: { max_people: 100000 }",
     "rules:",
     "  - id: bench-scene",
     "    trigger: { type: stress, above: 70 }",

@@ -15,6 +15,7 @@ export function testIngest(
     baseTopic: "calm",
     routes,
     acceptUnknownPeople: true,
+    maxPeople: 100_000,
     knownPeople: new Set(knownPeople),
     maxPayloadBytes: 65_536,
     maxAgeMs: 300_000,
