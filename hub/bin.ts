@@ -12,5 +12,8 @@ if (major < 22 || (major === 22 && minor < 13)) {
   );
   process.exit(1);
 }
+// Everything the hub writes (database, token, Node-RED's flows and credentials) is for its own user only,
+// whatever umask the shell, the service manager or the container gave it.
+process.umask(0o077);
 const { runCli } = await import("./cli.js");
 runCli(process.argv.slice(2));

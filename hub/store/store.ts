@@ -1,7 +1,7 @@
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import type { Sample } from "../core/index.js";
+import { createPrivateFile, secureDataDir } from "./data-dir.js";
 
 export const STORE_FILE = "calm-hub.sqlite";
 
@@ -62,13 +62,20 @@ export class Store {
   /** Told of a batched write that could not be committed (the hub logs it). */
   onWriteError: (err: Error) => void = () => {};
 
+  private readonly dataDir: string;
+
   constructor(dataDir: string) {
+    this.dataDir = dataDir;
     this.path = dataDir === ":memory:" ? ":memory:" : join(dataDir, STORE_FILE);
-    if (dataDir !== ":memory:") mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   }
 
+  /** Opens (or creates) the database; refuses a data folder that other users can write to. */
   open(): void {
     if (this.db) return;
+    if (this.dataDir !== ":memory:") {
+      secureDataDir(this.dataDir);
+      createPrivateFile(this.path);
+    }
     const db = new DatabaseSync(this.path);
     db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;");
     db.exec(`
