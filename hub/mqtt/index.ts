@@ -1,3 +1,4 @@
+export { anonymousBrokerWarning } from "./broker-security.js";
 export {
   type DiscoveryEntity,
   type DiscoveryMemory,

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import type { Logger } from "../core/index.js";
+import { anonymousBrokerWarning } from "./broker-security.js";
 import { statusTopic } from "./topics.js";
 
 export type MqttLinkState = "connecting" | "online" | "offline" | "stopped";
@@ -41,6 +42,7 @@ function isProtocolRefusal(err: Error & { code?: unknown }): boolean {
 export class MqttLink {
   private readonly opts: MqttLinkOptions;
   private client: MqttClient | undefined;
+  private warnedAnonymous = false;
   private readonly subscriptions = new Set<string>();
   private readonly handlers = new Set<MessageHandler>();
   private readonly stateHandlers = new Set<(state: MqttLinkState) => void>();
@@ -132,6 +134,19 @@ export class MqttLink {
         },
         "MQTT connected",
       );
+      if (!this.warnedAnonymous) {
+        const stream = client.stream as { remoteAddress?: string } | undefined;
+        const warning = anonymousBrokerWarning({
+          url: o.url,
+          username: o.username,
+          certFile: o.certFile,
+          remoteAddress: stream?.remoteAddress,
+        });
+        if (warning) {
+          this.warnedAnonymous = true;
+          o.logger.warn({ component: "mqtt" }, warning);
+        }
+      }
       // With a stored session the broker already has our subscriptions; asking again is harmless and covers a
       // broker that lost its state.
       if (this.subscriptions.size > 0) client.subscribe([...this.subscriptions], { qos: 1 });
