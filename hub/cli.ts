@@ -143,8 +143,17 @@ const start: Command = async (argv, io) => {
       apiToken: hub.apiToken,
       userDir: join(config.data_dir, "node-red"),
       logger,
+      allowedHosts: config.http.allowed_hosts,
     });
     io.stdout(`Node-RED editor with the calm nodes: ${nodeRed.editorUrl}\n`);
+    const login = nodeRed.login;
+    if (login)
+      // Printed on the console only, like the API token: the structured log never carries it.
+      io.stdout(
+        login.generated
+          ? `  editor login: ${login.username} / ${login.password} (saved to ${login.passwordFile}, mode 0600)\n`
+          : `  editor login: ${login.username}, password in ${login.passwordFile}\n`,
+      );
   }
   return runUntilSignal(hub, { before: async () => nodeRed?.stop() });
 };

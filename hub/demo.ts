@@ -100,6 +100,7 @@ export async function runDemo(
         userDir: join(dataDir, "node-red"),
         logger,
         port: Number(io.env.CALM_NODE_RED_PORT ?? 1880),
+        allowedHosts: config.http.allowed_hosts,
       }).catch((err: unknown) => {
         io.stderr(
           `Node-RED did not start (${(err as Error).message}); the hub runs on without the editor.\n`,

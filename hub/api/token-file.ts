@@ -11,8 +11,9 @@ export const TOKEN_FILE = "api-token";
 export function resolveApiToken(
   configured: string | undefined,
   dataDir: string,
+  fileName = TOKEN_FILE,
 ): { token: string; generated: boolean; file: string } {
-  const file = join(dataDir, TOKEN_FILE);
+  const file = join(dataDir, fileName);
   if (configured) return { token: configured, generated: false, file };
   if (existsSync(file)) {
     const stored = readFileSync(file, "utf8").trim();

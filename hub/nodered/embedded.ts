@@ -1,9 +1,11 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import { existsSync, realpathSync } from "node:fs";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import type { Logger } from "../core/index.js";
+import { resolveApiToken } from "../api/index.js";
+import { hostAllowed, hostName, hostRefusal, isLoopback, type Logger } from "../core/index.js";
 import { packageRoot } from "../package-root.js";
 
 /** The example flows shipped in flows/examples, merged into the first flow file of a new user folder. */
@@ -31,8 +33,15 @@ export interface NodeRedOptions {
   /** Rebuild flows.json from flowFiles even if it exists (loses edits made in the editor). */
   resetFlows?: boolean;
   logger: Logger;
-  /** Node-RED `adminAuth` settings; off by default (the editor listens on 127.0.0.1 only). */
+  /**
+   * Node-RED `adminAuth` settings. Without them the editor has no login on loopback; listening anywhere else
+   * (or with `requireLogin`) it gets one: user `admin` with a generated password kept in the user folder.
+   */
   adminAuth?: Record<string, unknown>;
+  /** Ask for the generated login even on loopback. */
+  requireLogin?: boolean;
+  /** Host names the editor answers to besides loopback ones (DNS rebinding defence): http.allowed_hosts. */
+  allowedHosts?: readonly string[];
   /** Extra Node-RED settings, merged over the hub's (for tests and power users). */
   settings?: Record<string, unknown>;
 }
@@ -42,6 +51,8 @@ export interface EmbeddedNodeRed {
   url: string;
   /** Where to open the editor. */
   editorUrl: string;
+  /** The generated login, when the hub made one: the password file, and whether it was made just now. */
+  login?: { username: string; passwordFile: string; password: string; generated: boolean };
   stop(): Promise<void>;
 }
 
@@ -143,6 +154,30 @@ function logHandler(
   };
 }
 
+export const EDITOR_USER = "admin";
+export const EDITOR_PASSWORD_FILE = "editor-password";
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash("sha256").update(given).digest();
+  const b = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/** Node-RED's adminAuth for one generated user, checked in constant time (no bcrypt hash to keep). */
+function generatedAdminAuth(password: string): Record<string, unknown> {
+  const user = { username: EDITOR_USER, permissions: "*" };
+  return {
+    type: "credentials",
+    users: async (username: string) => (username === EDITOR_USER ? user : null),
+    authenticate: async (username: string, given: string) =>
+      username === EDITOR_USER && typeof given === "string" && sameSecret(given, password) ? user : null,
+  };
+}
+
+function hostFrom(options: NodeRedOptions): string {
+  return options.host ?? process.env.CALM_NODE_RED_HOST ?? "127.0.0.1";
+}
+
 function portFrom(options: NodeRedOptions): number {
   if (options.port !== undefined) return options.port;
   const env = process.env.CALM_NODE_RED_PORT;
@@ -198,7 +233,21 @@ async function start(options: NodeRedOptions): Promise<EmbeddedNodeRed> {
 
   const RED = require("node-red") as NodeRedApi;
   const root = packageRoot();
-  const host = options.host ?? "127.0.0.1";
+  const host = hostFrom(options);
+  // An editor deploys code. Beyond loopback it never runs without a login; the generated one is kept like the
+  // API token (0600, in the 0700 user folder) so that it survives restarts.
+  let login: EmbeddedNodeRed["login"];
+  let adminAuth = options.adminAuth;
+  if (!adminAuth && (options.requireLogin || !isLoopback(host))) {
+    const resolved = resolveApiToken(undefined, userDir, EDITOR_PASSWORD_FILE);
+    login = {
+      username: EDITOR_USER,
+      passwordFile: resolved.file,
+      password: resolved.token,
+      generated: resolved.generated,
+    };
+    adminAuth = generatedAdminAuth(resolved.token);
+  }
   const settings: Record<string, unknown> = {
     userDir,
     flowFile: "flows.json",
@@ -207,7 +256,7 @@ async function start(options: NodeRedOptions): Promise<EmbeddedNodeRed> {
     httpNodeRoot: HTTP_NODE_ROOT,
     uiHost: host,
     ...(foundByNodeRed(root) ? {} : { nodesDir: [root] }),
-    ...(options.adminAuth ? { adminAuth: options.adminAuth } : {}),
+    ...(adminAuth ? { adminAuth } : {}),
     logging: {
       calmHub: { level: "warn", metrics: false, audit: false, handler: logHandler(options.logger) },
     },
@@ -231,7 +280,24 @@ async function start(options: NodeRedOptions): Promise<EmbeddedNodeRed> {
     ...options.settings,
   };
 
+  const policy = { allowed: options.allowedHosts ?? [], listen: host };
+  const refusedHosts = new Set<string>();
+  const refuse = (hostHeader: string | undefined): string => {
+    const name = hostName(hostHeader) ?? "(none)";
+    // One line per foreign name: a rebinding page retries in a loop.
+    if (!refusedHosts.has(name) && refusedHosts.size < 100) {
+      refusedHosts.add(name);
+      log.warn({ host: name }, "editor request with a foreign Host header refused (http.allowed_hosts)");
+    }
+    return JSON.stringify(hostRefusal(hostHeader, "http.allowed_hosts"));
+  };
   const server = createServer((req, res) => {
+    // DNS rebinding: a web page whose name resolves to 127.0.0.1 must not reach the editor or its admin API.
+    if (!hostAllowed(req.headers.host, policy)) {
+      res.writeHead(403, { "content-type": "application/json", "x-content-type-options": "nosniff" });
+      res.end(refuse(req.headers.host));
+      return;
+    }
     const url = req.url ?? "/";
     if (
       url === HTTP_NODE_ROOT ||
@@ -243,6 +309,15 @@ async function start(options: NodeRedOptions): Promise<EmbeddedNodeRed> {
       return;
     }
     RED.httpAdmin(req, res);
+  });
+
+  // The editor's WebSocket (/comms) too. Node-RED adds its own upgrade listener later; this one runs first and
+  // sends a refused request to a path that listener ignores.
+  server.prependListener("upgrade", (req: IncomingMessage, socket: import("node:stream").Duplex) => {
+    if (hostAllowed(req.headers.host, policy)) return;
+    refuse(req.headers.host);
+    req.url = "/refused-host";
+    socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
   });
 
   RED.init(server, settings);
@@ -269,6 +344,7 @@ async function start(options: NodeRedOptions): Promise<EmbeddedNodeRed> {
   return {
     url,
     editorUrl: `${url}/`,
+    ...(login ? { login } : {}),
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -1,5 +1,7 @@
 export {
   DEFAULT_NODE_RED_PORT,
+  EDITOR_PASSWORD_FILE,
+  EDITOR_USER,
   type EmbeddedNodeRed,
   EXAMPLE_FLOWS,
   exampleFlowFiles,
