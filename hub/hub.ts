@@ -231,6 +231,9 @@ export class Hub {
       },
       people: config.people,
       rooms: Object.keys(config.rooms),
+      roomAreas: Object.fromEntries(
+        Object.entries(config.rooms).flatMap(([id, r]) => (r.area_id ? [[id, r.area_id]] : [])),
+      ),
       soundscapes: Object.keys(config.soundscapes).map((id) => id.replaceAll("_", " ")),
       onRequest: (info) => this.events.emit("voice", info),
     });

@@ -16,10 +16,22 @@ const RESULT_WORDS: Record<string, string> = {
   pending: "waiting for Home Assistant",
 };
 
-/** One action log entry as a sentence a person can read on the dashboard. */
+// `calm.*` actions never reach Home Assistant: the hub itself runs them (actions/runner.ts, LOCAL_DOMAIN).
+const HUB_RESULT_WORDS: Record<string, string> = {
+  ok: "the hub did it",
+  error: "the hub could not",
+  expired: "dropped because it was too late",
+  dropped: "dropped",
+  pending: "waiting for the hub",
+};
+
+/**
+ * One action log entry as a sentence a person can read on the dashboard. It carries no clock time: the entry's
+ * `at` is shown beside it by the dashboard, in the same local time as the rest of the page.
+ */
 export function describeAction(e: ActionLogEntry): string {
-  const when = new Date(e.at).toISOString().slice(11, 16);
-  const call = `${e.call.domain}.${e.call.service}${targetText(e.call.target)}`;
+  const hubAction = e.call.domain === "calm";
+  const call = `${hubAction ? "the hub's own " : ""}${e.call.domain}.${e.call.service}${targetText(e.call.target)}`;
   const windDown = e.rule_id === "wind-down";
   const why = windDown
     ? "it was time to wind down"
@@ -29,7 +41,8 @@ export function describeAction(e: ActionLogEntry): string {
     : e.rule_id.startsWith("episode:")
       ? `the calm episode (${e.rule_id.slice("episode:".length)})`
       : `rule "${e.rule_id}"`;
-  const result = RESULT_WORDS[e.result] ?? e.result;
-  const detail = e.result === "ok" ? "" : `: ${e.detail}`;
-  return `${when} UTC — ${why}, so ${who} called ${call}; ${result}${detail}.`;
+  const words = hubAction ? HUB_RESULT_WORDS : RESULT_WORDS;
+  const result = words[e.result] ?? e.result;
+  const detail = e.result === "ok" ? (hubAction && e.detail ? `: ${e.detail}` : "") : `: ${e.detail}`;
+  return `${why}, so ${who} called ${call}; ${result}${detail}.`;
 }

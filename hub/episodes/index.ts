@@ -6,9 +6,12 @@ export {
   episodeControl,
 } from "./manager.js";
 export {
+  brightnessOf,
   type CalmLightPlan,
+  callFitsTargets,
   calmLights,
   capVolume,
+  domainOf,
   type EntitySnapshot,
   type HaCall,
   isNight,

@@ -4,6 +4,7 @@ import { type Cancel, type Clock, type Logger, own, type StressState } from "../
 import type { PlannedAction } from "../rules/index.js";
 import type { Store } from "../store/index.js";
 import {
+  callFitsTargets,
   calmLights,
   type EntitySnapshot,
   type HaCall,
@@ -62,7 +63,10 @@ interface EpisodeRecord extends EpisodeView {
   leased: string[];
   player: string | null;
   sound_started: boolean;
+  /** The ramp's target. */
   volume: number | null;
+  /** The last volume the hub itself set (absent in records from older versions). */
+  volume_now?: number | null;
   stress_before: number | null;
   calm_since: number | null;
   calm_reached_at: number | null;
@@ -237,6 +241,7 @@ export class EpisodeManager {
       player: sound.calls.length > 0 && player ? player.entity_id : null,
       sound_started: sound.calls.length > 0,
       volume: sound.volume?.volume ?? null,
+      volume_now: sound.volume ? Math.min(config.episodes.volume_step, sound.volume.volume) : null,
       stress_before: stress ? stress.score : null,
       calm_since: null,
       calm_reached_at: null,
@@ -251,12 +256,15 @@ export class EpisodeManager {
     this.deps.onChange(view(record), "started");
 
     await this.call(record, "start", [...lights.calls, ...sound.calls]);
-    this.scheduleSteps(record, "ramp", sound.ramp, (v) => ({
-      domain: "media_player",
-      service: "volume_set",
-      target: { entity_id: record.player ?? "" },
-      data: { volume_level: v },
-    }));
+    this.scheduleSteps(record, "ramp", sound.ramp, (v) => {
+      record.volume_now = v;
+      return {
+        domain: "media_player",
+        service: "volume_set",
+        target: { entity_id: record.player ?? "" },
+        data: { volume_level: v },
+      };
+    });
     this.armMaxTimer(record, config.episodes.max_duration_min * 60_000);
     return { ok: true, episode: view(record), already_running: false };
   }
@@ -431,7 +439,7 @@ export class EpisodeManager {
       const snap = record.snapshots.find((s) => s.entity_id === record.player);
       if (snap)
         sound = {
-          ...stopSound(snap, record.volume ?? undefined, config.episodes.volume_step),
+          ...stopSound(snap, this.volumeNow(record), config.episodes.volume_step),
           player: record.player,
         };
     }
@@ -456,6 +464,16 @@ export class EpisodeManager {
     this.deps.onChange(view(record), "ended");
     await this.call(record, "restore", lights);
     if (sound) this.fadeOut(record, sound);
+  }
+
+  /**
+   * Where the speaker is now, so that the fade only ever goes down: Home Assistant's own value, else the last
+   * step the hub set. Never the ramp's target, which a short episode may not have reached.
+   */
+  private volumeNow(record: EpisodeRecord): number | undefined {
+    const level = record.player ? this.deps.getEntity(record.player)?.attributes.volume_level : undefined;
+    if (typeof level === "number" && Number.isFinite(level)) return level;
+    return record.volume_now ?? undefined;
   }
 
   private readonly fading = new Map<string, { record: EpisodeRecord; calls: HaCall[] }>();
@@ -506,6 +524,14 @@ export class EpisodeManager {
   private async call(record: EpisodeRecord, phase: string, calls: HaCall[]): Promise<void> {
     if (calls.length === 0) return;
     const actions = calls
+      .filter((c) => {
+        if (callFitsTargets(c)) return true;
+        this.deps.logger.warn(
+          { component: "episodes", episode: record.id, service: `${c.domain}.${c.service}` },
+          "dropped a call whose service does not belong to its entity's domain",
+        );
+        return false;
+      })
       .filter((c) => {
         const target = c.target?.entity_id;
         return typeof target !== "string" || !record.overridden.includes(target) || phase === "restore";

@@ -54,6 +54,27 @@ export function volumeRamp(from: number, to: number, step: number): number[] {
   return out;
 }
 
+/** `light.hall` → `light`. */
+export function domainOf(entityId: string): string {
+  const dot = entityId.indexOf(".");
+  return dot < 0 ? "" : entityId.slice(0, dot);
+}
+
+/**
+ * Whether a call may go out: every entity it targets belongs to the service's own domain. A lease holds
+ * lights and a speaker side by side; this keeps `light.turn_off` away from the speaker whatever a plan does.
+ */
+export function callFitsTargets(call: HaCall): boolean {
+  const ids = call.target?.entity_id;
+  if (ids === undefined) return true;
+  return (Array.isArray(ids) ? ids : [ids]).every((id) => domainOf(id) === call.domain);
+}
+
+/** A percentage of full brightness on HA's 0-255 scale, rounded down so that it never comes out brighter. */
+export function brightnessOf(pct: number): number {
+  return Math.floor((Math.max(0, Math.min(100, pct)) * 255) / 100 + 1e-9);
+}
+
 function num(v: unknown): number | undefined {
   return typeof v === "number" && Number.isFinite(v) ? v : undefined;
 }
@@ -79,19 +100,19 @@ export function calmLights(
     ? Math.min(settings.night_brightness_pct, settings.brightness_pct)
     : settings.brightness_pct;
   for (const snap of snapshots) {
+    if (domainOf(snap.entity_id) !== "light") continue;
     if (snap.state === "unavailable" || snap.state === "unknown") continue;
     const on = snap.state === "on";
     if (!on && !settings.turn_on_dark_lights) continue;
-    const brightness = num(snap.attributes.brightness);
-    const currentPct = on && brightness !== undefined ? Math.round((brightness / 255) * 100) : undefined;
-    const pct =
-      currentPct === undefined
-        ? on
-          ? targetPct
-          : Math.min(targetPct, settings.night_brightness_pct)
-        : Math.min(currentPct, targetPct);
+    const current = on ? num(snap.attributes.brightness) : undefined;
+    const pct = on ? targetPct : Math.min(targetPct, settings.night_brightness_pct);
+    // HA's own 0-255 value, compared with the light's: a percentage rounds (60/255 is 23.5 %, sent as 24 %,
+    // comes back as 61), and the calm setting may never be brighter than the light already was.
     const data: Record<string, unknown> = {
-      brightness_pct: Math.max(1, pct),
+      brightness: Math.max(
+        1,
+        current === undefined ? brightnessOf(pct) : Math.min(current, brightnessOf(pct)),
+      ),
       transition: settings.transition_s,
     };
     const modes = snap.attributes.supported_color_modes;
@@ -115,6 +136,8 @@ export function restoreLights(
 ): HaCall[] {
   const calls: HaCall[] = [];
   for (const snap of snapshots) {
+    // The lease holds the speaker too; it is given back by stopSound, never with a light service.
+    if (domainOf(snap.entity_id) !== "light") continue;
     if (!leased.has(snap.entity_id) || overridden.has(snap.entity_id)) continue;
     if (snap.state !== "on") {
       calls.push({

@@ -227,18 +227,21 @@ export class WindDownRunner {
     now: number,
   ): Promise<void> {
     const k = key(plan);
-    const on = this.deps.roomLights(plan.room).filter((id) => this.deps.getEntity(id)?.state === "on");
+    const on = this.deps
+      .roomLights(plan.room)
+      .map((id) => this.deps.getEntity(id))
+      .filter((e): e is EntityLike => e?.state === "on");
     const transition = next
       ? Math.min(60, Math.max(1, (Date.parse(next.at) - Date.parse(step.at)) / 1000 / 2))
       : 30;
-    const actions: PlannedAction[] = on.map((entity_id, i) => ({
+    const actions: PlannedAction[] = on.map((light, i) => ({
       key: `winddown:${k}:${index}:${i}`,
       rule_id: "wind-down",
       person: "home",
       domain: "light",
       service: "turn_on",
-      target: { entity_id },
-      data: { brightness_pct: step.brightness_pct, color_temp_kelvin: step.color_temp_kelvin, transition },
+      target: { entity_id: light.entity_id },
+      data: { ...lightStep(light, step), transition },
       created_at: now,
       not_after: now + ACTION_TTL_MS,
       trigger: { score: 0, level: "calm", at: now },
@@ -266,6 +269,24 @@ export class WindDownRunner {
     }
     return {};
   }
+}
+
+/**
+ * One step for one light, on HA's 0-255 scale and never brighter or cooler than that light is now: the steps
+ * follow the room's first light, and a percentage would round (60/255 = 23.5 % → 24 % → 61).
+ */
+function lightStep(light: EntityLike, step: WindDownStep): { brightness: number; color_temp_kelvin: number } {
+  const b = light.attributes.brightness;
+  const k = light.attributes.color_temp_kelvin;
+  // 0 % stays 0, which Home Assistant takes as off, as before.
+  const target = Math.floor((step.brightness_pct * 255) / 100 + 1e-9);
+  return {
+    brightness: typeof b === "number" && Number.isFinite(b) ? Math.min(b, target) : target,
+    color_temp_kelvin:
+      typeof k === "number" && Number.isFinite(k)
+        ? Math.min(k, step.color_temp_kelvin)
+        : step.color_temp_kelvin,
+  };
 }
 
 function key(plan: WindDownPlan): string {

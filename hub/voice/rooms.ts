@@ -45,8 +45,10 @@ export function parseRegistries(
 
 /** How HA areas and people relate to the hub's rooms. */
 export interface RoomMap {
-  /** HA area id → hub room id (config `voice.areas`). */
+  /** HA area id → hub room id (config `rooms.<id>.area_id`, then `voice.areas`). */
   areas: Readonly<Record<string, string>>;
+  /** Rooms whose HA area has another id (`rooms.<id>.area_id`): their own id names no area. */
+  elsewhere?: ReadonlySet<string> | undefined;
   /** Room ids the hub knows (config rooms, people's rooms). Empty means "every area is a room". */
   knownRooms: ReadonlySet<string>;
   /** Person id → that person's room (config `people.<id>.room`). */
@@ -57,6 +59,7 @@ export interface RoomMap {
 export function roomOfArea(areaId: string, map: RoomMap): string | undefined {
   const mapped = map.areas[areaId];
   if (mapped) return mapped;
+  if (map.elsewhere?.has(areaId)) return undefined;
   if (map.knownRooms.size === 0 || map.knownRooms.has(areaId)) return areaId;
   return undefined;
 }
@@ -83,7 +86,7 @@ export function personOfRoom(room: string | undefined, map: RoomMap): string | u
 
 /** Every area id mapped to `room`, the room id itself included. */
 function areasOfRoom(room: string, map: RoomMap): string[] {
-  const ids = new Set([room]);
+  const ids = new Set(map.elsewhere?.has(room) ? [] : [room]);
   for (const [area, r] of Object.entries(map.areas)) if (r === room) ids.add(area);
   return [...ids];
 }

@@ -62,6 +62,8 @@ export interface VoiceServiceOptions {
     | undefined;
   /** Room ids the hub knows (the main config's rooms). Empty: every HA area counts as a room. */
   rooms?: readonly string[] | undefined;
+  /** Room id → its Home Assistant area id (`rooms.<id>.area_id`), for rooms whose area has another id. */
+  roomAreas?: Readonly<Record<string, string>> | undefined;
 }
 
 /** One request, from Assist or HTTP. */
@@ -388,17 +390,25 @@ export class VoiceService {
   }
 
   private roomMap(): RoomMap {
-    const { config, people = {}, rooms = [] } = this.opts;
+    const { config, people = {}, rooms = [], roomAreas = {} } = this.opts;
     const known = new Set<string>(rooms);
+    // A room's own area_id is how its satellites find it; voice.areas may add (or override) areas.
+    const areas: Record<string, string> = {};
+    const elsewhere = new Set<string>();
+    for (const [room, area] of Object.entries(roomAreas)) {
+      areas[area] = room;
+      if (area !== room) elsewhere.add(room);
+    }
+    Object.assign(areas, config.areas);
     const personRooms: Record<string, string | undefined> = {};
     for (const [id, p] of Object.entries(people)) {
       personRooms[id] = p.room;
       if (p.room) known.add(p.room);
     }
     if (config.default_room) known.add(config.default_room);
-    for (const r of Object.values(config.areas)) known.add(r);
+    for (const r of Object.values(areas)) known.add(r);
     // Rooms named only by people and defaults still let every area through when no room list is configured.
-    return { areas: config.areas, knownRooms: rooms.length ? known : new Set(), personRooms };
+    return { areas, elsewhere, knownRooms: rooms.length ? known : new Set(), personRooms };
   }
 
   /** A `person.*` entity whose `user_id` is the HA user who spoke or typed. */

@@ -187,4 +187,49 @@ describe.skipIf(!CHROMIUM_OK)("dashboard in a real browser", () => {
     expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith("data:"))).toEqual([]);
     expect(errors).toEqual([]);
   });
+
+  it("shows action times in the page's local time, and says the hub did its own calm.* actions", async () => {
+    // A real calm.start_episode through the action runner, as a rule would run it.
+    const at = Date.now();
+    const [outcome] = await f.hub.runner.run([
+      {
+        key: `local-${at}`,
+        rule_id: "calm-episode",
+        person: "bob",
+        domain: "calm",
+        service: "start_episode",
+        created_at: at,
+        not_after: at + 60_000,
+        trigger: { score: 81, level: "high", at },
+      },
+    ]);
+    expect(outcome?.result).toBe("ok");
+    // A browser far from UTC: every time on the page is its local time, the action log's too.
+    const context = await browser.newContext({ timezoneId: "America/New_York", locale: "en-US" });
+    const ny = await context.newPage();
+    await ny.addInitScript((t) => localStorage.setItem("calm-hub.token", t), TOKEN);
+    await ny.goto(f.hub.apiUrl);
+    const item = ny.locator("#actions li", { hasText: "calm.start_episode" });
+    await item.waitFor();
+    const text = (await item.textContent()) ?? "";
+    const entry = f.hub.store.recentActions(10).find((e) => e.key === `local-${at}`);
+    const local = await ny.evaluate(
+      (ms) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }),
+      entry?.at ?? at,
+    );
+    const utc = new Date(entry?.at ?? at).toISOString().slice(11, 16);
+    expect(local).not.toContain(utc);
+    expect(text.startsWith(local), text).toBe(true);
+    expect(text).not.toContain("UTC");
+    // The episode it started shows its time the same way.
+    await ny.locator("#episodes li", { hasText: `since ${local}` }).waitFor();
+    expect(text).toContain("the hub did it");
+    expect(text).not.toContain("Home Assistant");
+    // Calls that went to Home Assistant still say so.
+    expect(await ny.locator("#actions li", { hasText: "scene.turn_on" }).textContent()).toContain(
+      "Home Assistant did it",
+    );
+    await context.close();
+    await f.hub.episodes.stopEpisode({ person: "bob" });
+  });
 });

@@ -272,3 +272,110 @@ describe("calm episodes against the simulator", () => {
     expect(again).toMatchObject({ ok: true, already_running: true });
   });
 });
+
+describe("giving the room back exactly (issue #17)", () => {
+  it("fades the sound out from where the speaker is, never louder than it was at 'stop'", async () => {
+    const h = await start({ volume: 0.3 });
+    await h.episodes.startEpisode({ person: "alice", reason: "test" });
+    await waitFor(() => sim.getState("media_player.living_room")?.state === "playing", {
+      what: "soundscape",
+    });
+    await waitFor(() => h.ha.getEntity("media_player.living_room")?.attributes.volume_level === 0.1, {
+      what: "the hub sees the first ramp step",
+    });
+    // Stopped before the ramp went any further: the speaker is at 0.1 of a 0.3 target.
+    const atStop = Number(sim.getState("media_player.living_room")?.attributes.volume_level);
+    expect(atStop).toBe(0.1);
+    const from = sim.calls.length;
+    await h.episodes.stopEpisode({ person: "alice" });
+    await pass(20_000);
+    await waitFor(() => sim.getState("media_player.living_room")?.state !== "playing", {
+      what: "sound stopped",
+    });
+    const after = sim.calls.slice(from).filter((c) => c.domain === "media_player");
+    const stopAt = after.findIndex((c) => c.service === "media_stop");
+    expect(stopAt).toBeGreaterThanOrEqual(0);
+    const whilePlaying = after
+      .slice(0, stopAt)
+      .filter((c) => c.service === "volume_set")
+      .map((c) => Number(c.service_data.volume_level));
+    for (const v of whilePlaying) expect(v).toBeLessThanOrEqual(atStop);
+    // Then the speaker gets its own volume back, after it stopped.
+    expect(sim.getState("media_player.living_room")?.attributes.volume_level).toBe(0.3);
+  });
+
+  it("fades from the ramp's current step when stopped half-way up", async () => {
+    const h = await start({ volume: 0.4 });
+    await h.episodes.startEpisode({ person: "alice", reason: "test" });
+    await pass(2_000);
+    await waitFor(() => h.ha.getEntity("media_player.living_room")?.attributes.volume_level === 0.2, {
+      what: "ramp at 0.2",
+    });
+    const from = sim.calls.length;
+    await h.episodes.stopEpisode({ person: "alice" });
+    await pass(20_000);
+    await waitFor(() => sim.getState("media_player.living_room")?.state !== "playing", {
+      what: "sound stopped",
+    });
+    const volumes = sim.calls
+      .slice(from)
+      .filter((c) => c.service === "volume_set")
+      .map((c) => Number(c.service_data.volume_level));
+    expect(volumes).toEqual([0.1, 0.3]);
+  });
+
+  it("never makes a light brighter: 60/255 stays 60, and the call carries brightness, not a percentage", async () => {
+    sim.setState("light.living_room", "on", {
+      ...sim.getState("light.living_room")?.attributes,
+      brightness: 60,
+    });
+    const h = await start();
+    await waitFor(() => h.ha.getEntity("light.living_room")?.attributes.brightness === 60);
+    await h.episodes.startEpisode({ person: "alice", reason: "test" });
+    const dim = await sim.waitForCall("light.turn_on");
+    const lr = sim.calls.find((c) => c.service === "turn_on" && c.entityIds.includes("light.living_room"));
+    expect(dim).toBeDefined();
+    expect(lr?.service_data).toMatchObject({ brightness: 60 });
+    expect(lr?.service_data).not.toHaveProperty("brightness_pct");
+    await sleep(50);
+    expect(light("light.living_room")?.attributes.brightness).toBe(60);
+    // 30 % of 255 is 76.5: a brighter light goes to 76, never 77.
+    const hall = sim.calls.find((c) => c.service === "turn_on" && c.entityIds.includes("light.hall"));
+    expect(hall?.service_data).toMatchObject({ brightness: 76 });
+  });
+
+  it("sends each domain only its own services: the speaker never gets light.turn_off", async () => {
+    const h = await start();
+    await h.episodes.startEpisode({ person: "alice", reason: "test" });
+    await waitFor(() => sim.getState("media_player.living_room")?.state === "playing", {
+      what: "soundscape",
+    });
+    await h.episodes.stopEpisode({ person: "alice" });
+    await pass(20_000);
+    await waitFor(() => sim.getState("media_player.living_room")?.state !== "playing", {
+      what: "sound stopped",
+    });
+    // And a per-person delete gives the room back the same way.
+    await h.episodes.startEpisode({ person: "alice", reason: "test" });
+    await waitFor(() => sim.getState("media_player.living_room")?.state === "playing", {
+      what: "soundscape again",
+    });
+    h.episodes.forget("alice");
+    await waitFor(() => sim.getState("media_player.living_room")?.state !== "playing", {
+      what: "sound stopped after forget",
+    });
+    await sleep(100);
+    const log = h.store.recentActions(500, undefined, true);
+    expect(log.length).toBeGreaterThan(0);
+    for (const entry of log) {
+      const target = (entry.call.target as { entity_id?: string | string[] } | undefined)?.entity_id;
+      for (const id of Array.isArray(target) ? target : target ? [target] : [])
+        expect(`${entry.call.domain}.${entry.call.service} on ${id}`).toMatch(
+          new RegExp(`^${entry.call.domain}\\.[a-z_]+ on ${entry.call.domain}\\.`),
+        );
+    }
+    for (const c of sim.calls)
+      for (const id of c.entityIds)
+        expect(id.startsWith(`${c.domain}.`), `${c.domain}.${c.service} ${id}`).toBe(true);
+  });
+});

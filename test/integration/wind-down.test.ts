@@ -106,9 +106,9 @@ describe("evening wind-down, driven by the clock against the simulator", () => {
     const sunset = Date.parse(plan?.start ?? "");
     expect(first?.time).toBeGreaterThanOrEqual(sunset);
     expect(first?.time).toBeLessThan(sunset + 60_000);
-    const pcts = calls.map((c) => Number(c.service_data.brightness_pct));
-    for (let i = 1; i < pcts.length; i++) expect(pcts[i]).toBeLessThanOrEqual(pcts[i - 1] ?? 100);
-    expect(pcts.at(-1)).toBe(10);
+    const levels = calls.map((c) => Number(c.service_data.brightness));
+    for (let i = 1; i < levels.length; i++) expect(levels[i]).toBeLessThanOrEqual(levels[i - 1] ?? 255);
+    expect(levels.at(-1)).toBe(25); // 10 % of 255, rounded down
     expect(calls.at(-1)?.service_data.color_temp_kelvin).toBe(2200);
     // The last step lands by the end: an hour later in real minutes, whatever the clocks did that night.
     expect((calls.at(-1)?.time ?? 0) - sunset).toBeLessThanOrEqual(60 * 60_000 + 60_000);
@@ -167,5 +167,37 @@ describe("evening wind-down, driven by the clock against the simulator", () => {
     await runUntil(Date.parse("2026-11-27T21:10:00+01:00"));
     expect(windDownCalls()).toHaveLength(0);
     expect(h.store.getDoc("wind_down", "2026-11-27:living_room")).toMatchObject({ skipped: "nobody home" });
+  });
+});
+
+describe("wind-down never makes a light brighter (issue #17)", () => {
+  it("keeps each light at or below where it was: 60/255 stays 60, a dimmer second light is not raised", async () => {
+    clock = new FakeClock(Date.parse("2026-11-27T19:50:00+01:00"));
+    sim.setState("light.living_room", "on", {
+      ...sim.getState("light.living_room")?.attributes,
+      brightness: 60,
+    });
+    sim.setState("light.hall", "on", { ...sim.getState("light.hall")?.attributes, brightness: 40 });
+    await startHub(`
+location: { latitude: ${BERLIN.latitude}, longitude: ${BERLIN.longitude}, time_zone: ${BERLIN.time_zone} }
+rooms:
+  living_room: { lights: [light.living_room, light.hall] }
+wind_down:
+  - rooms: [living_room]
+    start: { bedtime: "21:00" }
+    duration_min: 60
+    night: { brightness_pct: 30, color_temp_kelvin: 2200 }
+    steps: { interval_min: 10 }
+`);
+    await runUntil(Date.parse("2026-11-27T21:10:00+01:00"));
+    const calls = sim.calls.filter((c) => c.domain === "light" && c.service === "turn_on");
+    expect(calls.length).toBeGreaterThanOrEqual(2);
+    for (const c of calls) {
+      expect(c.service_data).not.toHaveProperty("brightness_pct");
+      const start = c.entityIds.includes("light.hall") ? 40 : 60;
+      expect(Number(c.service_data.brightness)).toBeLessThanOrEqual(start);
+    }
+    expect(sim.getState("light.living_room")?.attributes.brightness).toBe(60);
+    expect(sim.getState("light.hall")?.attributes.brightness).toBe(40);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../hub/config/index.js";
 import {
+  brightnessOf,
+  callFitsTargets,
   calmLights,
   capVolume,
   type EntitySnapshot,
@@ -33,17 +35,27 @@ function roomOf() {
 describe("episode planning", () => {
   it("never makes a light brighter or cooler than it was", () => {
     const dim = calmLights([lamp("on", 40, 2000)], settings, false);
-    expect(dim.calls[0]?.data).toMatchObject({ brightness_pct: 16, color_temp_kelvin: 2000 });
+    expect(dim.calls[0]?.data).toMatchObject({ brightness: 40, color_temp_kelvin: 2000 });
     const bright = calmLights([lamp("on", 255, 4000)], settings, false);
     expect(bright.calls[0]?.data).toMatchObject({
-      brightness_pct: settings.brightness_pct,
+      brightness: Math.floor((settings.brightness_pct * 255) / 100),
       color_temp_kelvin: settings.color_temp_kelvin,
     });
+    expect(bright.calls[0]?.data).not.toHaveProperty("brightness_pct");
+  });
+
+  it("keeps a light's own 0-255 value when it is already dimmer (60 stays 60, not 24 % = 61)", () => {
+    const custom = { ...settings, brightness_pct: 30 };
+    expect(calmLights([lamp("on", 60, 2000)], custom, false).calls[0]?.data?.brightness).toBe(60);
+    // 30 % is 76.5 on HA's scale: rounded down, never up.
+    expect(calmLights([lamp("on", 77, 2000)], custom, false).calls[0]?.data?.brightness).toBe(76);
+    expect(brightnessOf(23.5)).toBe(59);
+    expect(brightnessOf(20)).toBe(51);
   });
 
   it("uses the lower night brightness at night", () => {
-    expect(calmLights([lamp("on", 255, 3000)], settings, true).calls[0]?.data?.brightness_pct).toBe(
-      settings.night_brightness_pct,
+    expect(calmLights([lamp("on", 255, 3000)], settings, true).calls[0]?.data?.brightness).toBe(
+      Math.floor((settings.night_brightness_pct * 255) / 100),
     );
   });
 
@@ -68,6 +80,28 @@ describe("episode planning", () => {
       "turn_off",
     );
     expect(restoreLights([on], new Set(["light.den"]), new Set(["light.den"]), 10)).toEqual([]);
+  });
+
+  it("gives back only lights with light services: the leased speaker is not a light", () => {
+    const speaker = { entity_id: "media_player.den", state: "idle", attributes: { volume_level: 0.2 } };
+    const leased = new Set(["light.den", "media_player.den"]);
+    const calls = restoreLights([lamp("on", 200, 3000), speaker], leased, new Set(), 10);
+    expect(calls.map((c) => c.target?.entity_id)).toEqual(["light.den"]);
+    expect(calmLights([speaker], { ...settings, turn_on_dark_lights: true }, false).calls).toEqual([]);
+  });
+
+  it("refuses a call whose service domain is not its entity's domain", () => {
+    const target = (entity_id: string | string[]) => ({ target: { entity_id } });
+    expect(callFitsTargets({ domain: "light", service: "turn_off", ...target("light.den") })).toBe(true);
+    expect(callFitsTargets({ domain: "light", service: "turn_off", ...target("media_player.den") })).toBe(
+      false,
+    );
+    expect(
+      callFitsTargets({ domain: "light", service: "turn_on", ...target(["light.den", "media_player.den"]) }),
+    ).toBe(false);
+    expect(
+      callFitsTargets({ domain: "media_player", service: "media_stop", ...target("media_player.den") }),
+    ).toBe(true);
   });
 
   it("caps volume by room and time of day, and says when it clamped", () => {

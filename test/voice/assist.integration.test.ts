@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { HaSimulator } from "../../devices/ha-sim/index.js";
 import { createRootLogger } from "../../hub/core/index.js";
 import { startTestBroker, type TestBroker } from "../support/broker.js";
-import { API_TOKEN } from "../support/hub.js";
+import { API_TOKEN, startTestHub } from "../support/hub.js";
 import { sleep, waitFor } from "../support/wait-for.js";
 import { startWiredHub, type WiredHub } from "./wire.js";
 
@@ -194,5 +194,78 @@ describe("voice requests from Assist, end to end", () => {
     await waitFor(() => w.hub.ha.state === "online", { what: "reconnect", timeoutMs: 10_000 });
     const answer = await sim.playAssistRequest({ text: "calm me down", device_id: LIVING_ROOM_SATELLITE });
     expect(answer?.speech).toMatch(/living room/);
+  });
+});
+
+describe("rooms.<id>.area_id maps a satellite's area to its room (issue #17)", () => {
+  it("calms the room whose area_id is the satellite's area, not the living room", async () => {
+    const own = await HaSimulator.start({
+      areas: [
+        { area_id: "living_room", name: "Living room" },
+        { area_id: "master_bedroom", name: "Master bedroom" },
+      ],
+      devices: [
+        { id: "dev_satellite_living_room", name: "Living room satellite", area_id: "living_room" },
+        { id: "dev_satellite_master", name: "Master bedroom satellite", area_id: "master_bedroom" },
+      ],
+    });
+    try {
+      own.setState("light.bedroom", "on", {
+        ...own.getState("light.bedroom")?.attributes,
+        brightness: 180,
+        color_mode: "color_temp",
+        color_temp_kelvin: 2700,
+      });
+      const h = await startTestHub({
+        mqttUrl: broker.url,
+        base: `${broker.base}va${Math.random().toString(36).slice(2, 8)}`,
+        haUrl: own.url,
+        haToken: own.token,
+        yaml: `
+people:
+  alice: { room: living_room }
+  bob: { room: bedroom }
+voice: { default_room: living_room }
+rooms:
+  living_room:
+    lights: [light.living_room]
+    media_player: media_player.living_room
+    people: [alice]
+  bedroom:
+    area_id: master_bedroom
+    lights: [light.bedroom]
+    people: [bob]
+`,
+      });
+      try {
+        await waitFor(() => h.ha.state === "online" && h.ha.getEntity("light.bedroom")?.state === "on", {
+          what: "Home Assistant link",
+        });
+        await waitFor(() => h.voice.vocabulary().rooms?.some((r) => r.names.includes("living room")), {
+          what: "registries",
+        });
+        const answer = await own.playAssistRequest({
+          text: "I'm stressed",
+          device_id: "dev_satellite_master",
+        });
+        expect(answer?.speech).toBe("Dimming the master bedroom. Say 'stop' when you're ready.");
+        expect(h.episodes.activeEpisodes()).toEqual([
+          expect.objectContaining({ person: "bob", room: "bedroom" }),
+        ]);
+        const dim = await own.waitForCall("light.turn_on");
+        expect(dim.entityIds).toEqual(["light.bedroom"]);
+        expect(own.calls.some((c) => c.entityIds.includes("light.living_room"))).toBe(false);
+        // The living room's satellite still finds its room by the area id that is the room id.
+        const lr = await own.playAssistRequest({
+          text: "I'm stressed",
+          device_id: "dev_satellite_living_room",
+        });
+        expect(lr?.speech).toBe("Dimming the living room. Say 'stop' when you're ready.");
+      } finally {
+        await h.stop();
+      }
+    } finally {
+      await own.stop();
+    }
   });
 });

@@ -415,8 +415,14 @@ async function loadRules() {
   }
 }
 
+// The summary says what and why; the time is the browser's local time, like every other time on the page.
 function actionItem(a) {
-  return h("li", { "data-result": a.result }, a.summary);
+  return h(
+    "li",
+    { "data-result": a.result },
+    h("span", { class: "time" }, clock(a.at)),
+    h("span", { class: "grow" }, a.summary),
+  );
 }
 
 async function loadActions() {
