@@ -346,9 +346,7 @@ function haSeed(
  * The simulator's calls, each with the time of its `call_service` event: a recorded call's own time is whole
  * milliseconds, the event's has microseconds, and a median of about a millisecond needs them.
  */
-function withFiredTimes(
-  sim: HaSimulator,
-): {
+function withFiredTimes(sim: HaSimulator): {
   domain: string;
   service: string;
   target: Record<string, unknown> | undefined;
