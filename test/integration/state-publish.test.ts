@@ -3,8 +3,11 @@
 // which on a broker without `set_tcp_nodelay` holds back the readings behind it, see README "Broker settings").
 import mqtt, { type MqttClient } from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
+import { startEmbeddedBroker } from "../../devices/broker/index.js";
 import type { Hub } from "../../hub/hub.js";
+import { MqttLink } from "../../hub/mqtt/index.js";
 import { startTestBroker } from "../support/broker.js";
+import { captureLog } from "../support/capture-log.js";
 import { connectWearable, nextTs, startTestHub } from "../support/hub.js";
 import { waitFor } from "../support/wait-for.js";
 
@@ -102,5 +105,36 @@ describe("state publishing", () => {
     hub.deletePerson("bob");
     await waitFor(() => live.seen.at(-1)?.level === "", { what: "the empty state" });
     expect(live.seen.at(-1)?.qos).toBe(0);
+  });
+
+  it("a state published while the broker is away goes out, retained, once it is back", async () => {
+    // aedes in this process: taken down and brought back on the same port, keeping its retained messages.
+    const broker = await startEmbeddedBroker();
+    cleanups.push(() => broker.stop());
+    const base = `t${Math.random().toString(36).slice(2, 8)}`;
+    const link = new MqttLink({
+      url: broker.url,
+      clientId: `${base}-hub`,
+      baseTopic: base,
+      keepaliveS: 30,
+      logger: captureLog("info").logger,
+    });
+    const states: string[] = [];
+    link.onState((s) => states.push(s));
+    await link.start();
+    cleanups.push(() => link.stop());
+    const topic = `${base}/carol/state`;
+    link.publishLatest(topic, '{"level":"calm"}');
+
+    await broker.pause();
+    await waitFor(() => link.state === "offline", { what: "the link to notice" });
+    link.publishLatest(topic, '{"level":"elevated"}');
+    link.publishLatest(topic, '{"level":"high"}');
+    await broker.resume();
+    await waitFor(() => link.state === "online", { timeoutMs: 10_000, what: "the reconnect" });
+
+    const later = await watchState(broker.url, topic);
+    await waitFor(() => later.seen.at(-1)?.level === "high", { what: "the newest state, retained" });
+    expect(later.seen.at(-1)).toEqual({ level: "high", qos: 0, retain: true });
   });
 });
