@@ -480,7 +480,7 @@ export class Hub {
     this.episodes.forget(id);
     this.lastPublished.delete(id);
     this.views.forget(id);
-    this.mqtt.publish(stateTopic(this.config.mqtt.base_topic, id), "", { retain: true });
+    this.mqtt.publishLatest(stateTopic(this.config.mqtt.base_topic, id), "");
     return this.store.deletePerson(id);
   }
 
@@ -597,9 +597,8 @@ export class Hub {
       reason: state.reason,
       baseline_ready: state.baseline_ready,
     };
-    this.mqtt.publish(stateTopic(this.config.mqtt.base_topic, state.person), JSON.stringify(body), {
-      retain: true,
-    });
+    // Retained at QoS 0, newest per person per turn of the event loop (see MqttLink.publishLatest).
+    this.mqtt.publishLatest(stateTopic(this.config.mqtt.base_topic, state.person), JSON.stringify(body));
   }
 
   private flushSamples(): void {

@@ -48,6 +48,11 @@ export class MqttLink {
   private readonly stateHandlers = new Set<(state: MqttLinkState) => void>();
   private linkState: MqttLinkState = "connecting";
   private corked = false;
+  /** The newest payload of every topic sent with publishLatest, kept to re-assert after a reconnect. */
+  private readonly latest = new Map<string, string>();
+  /** Topics of `latest` not yet written to the current connection. */
+  private readonly unsent = new Set<string>();
+  private flushScheduled = false;
 
   constructor(opts: MqttLinkOptions) {
     this.opts = opts;
@@ -125,6 +130,11 @@ export class MqttLink {
       for (const h of this.handlers) h(topic, payload);
     });
     client.on("connect", (connack) => {
+      // Each write goes out at once: with Nagle's algorithm a small write (an ack, a state) waits for the
+      // peer's ack of the previous one, which the peer may delay by tens of milliseconds. The hub batches
+      // its own writes (see coalesceWrites), so this costs no extra packets.
+      const socket = client.stream as { setNoDelay?: (noDelay: boolean) => unknown } | undefined;
+      if (typeof socket?.setNoDelay === "function") socket.setNoDelay(true);
       this.setState("online");
       o.logger.info(
         {
@@ -151,6 +161,10 @@ export class MqttLink {
       // broker that lost its state.
       if (this.subscriptions.size > 0) client.subscribe([...this.subscriptions], { qos: 1 });
       client.publish(status, "online", { qos: 1, retain: true });
+      // QoS 0 messages that were on the wire when the last connection dropped may be lost: send every
+      // latest value again.
+      for (const topic of this.latest.keys()) this.unsent.add(topic);
+      this.flushLatest();
     });
     // A refused MQTT 5 attempt is not a lost connection: the 3.1.1 one follows at once.
     let refused = false;
@@ -206,11 +220,46 @@ export class MqttLink {
     this.client?.publish(topic, payload, { qos: options.qos ?? 1, retain: options.retain ?? false });
   }
 
+  /**
+   * Retains `payload` as the value of `topic`, for topics where only the newest value matters (a person's
+   * state). Sent at QoS 0 and coalesced: the newest payload per topic goes out once per turn of the event
+   * loop, together with the acks of the readings that caused it, in one write. At QoS 1 every one of these
+   * (hundreds per second under load) would draw a PUBACK from the broker, and those small writes, delayed by
+   * Nagle's algorithm on a broker without `set_tcp_nodelay`, hold back the readings behind them. Nothing is
+   * lost that QoS 1 would keep: a value not yet sent waits for the connection, and after a reconnect every
+   * latest value is sent again.
+   */
+  publishLatest(topic: string, payload: string): void {
+    this.latest.set(topic, payload);
+    this.unsent.add(topic);
+    // Inside a message handler the pending uncork flushes; otherwise flush after the current callback, so
+    // that everything published in it shares one write.
+    if (this.corked || this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      this.flushLatest();
+    });
+  }
+
+  private flushLatest(): void {
+    const client = this.client;
+    if (this.unsent.size === 0 || !client?.connected) return;
+    const stream = client.stream;
+    const cork = !this.corked && typeof stream?.cork === "function";
+    if (cork) stream.cork();
+    for (const topic of this.unsent)
+      client.publish(topic, this.latest.get(topic) ?? "", { qos: 0, retain: true });
+    this.unsent.clear();
+    if (cork) stream.uncork();
+  }
+
   /** Publishes the retained `offline` status and disconnects cleanly (the will is not sent on a clean end). */
   async stop(): Promise<void> {
     const client = this.client;
     if (!client) return;
     this.setState("stopped");
+    this.flushLatest();
     if (client.connected) {
       await new Promise<void>((resolve) => {
         client.publish(statusTopic(this.opts.baseTopic), "offline", { qos: 1, retain: true }, () =>
@@ -235,6 +284,7 @@ export class MqttLink {
     this.corked = true;
     stream.cork();
     queueMicrotask(() => {
+      this.flushLatest();
       this.corked = false;
       stream.uncork();
     });

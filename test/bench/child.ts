@@ -357,11 +357,13 @@ async function publish(): Promise<void> {
         const i = sent % p.people;
         const c = counts[i] ?? 0;
         const t = Date.now();
+        // The crossing's publish time with sub-millisecond precision, on the wall clock the simulator uses.
+        const at = performance.timeOrigin + performance.now();
         // Strictly increasing per person, so that no two readings of a person share a timestamp.
         const ts = Math.max(t, (lastTs[i] ?? 0) + 1);
         lastTs[i] = ts;
         const body = `{"ts":${ts},"id":"${personId(i)}-${c}","stress":${stressFor(i, c, p.crossEvery)}}`;
-        if (isCrossing(i, c, p.crossEvery)) crossings.push(i, t);
+        if (isCrossing(i, c, p.crossEvery)) crossings.push(i, at);
         client.publish(topics[i] ?? "", body, { qos: 1 }, onAck);
         counts[i] = c + 1;
         sent++;

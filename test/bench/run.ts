@@ -1,5 +1,6 @@
 /**
  * `npm run bench [-- --quick] [-- --full] [-- --broker mosquitto|aedes] [-- --only hub|floor|nodered[,…]]`
+ * `npm run bench -- --scenarios 1000p@5k --only hub,floor --no-soak` runs one scenario of the full set alone.
  *
  * Prints a table, writes test-results/bench.json and test-results/bench.md. See harness.ts for how each
  * number is measured.
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     "mqtt-url": { type: "string", default: process.env.MQTT_TEST_URL ?? "mqtt://127.0.0.1:1883" },
     "cross-every": { type: "string", default: "10" },
     "soak-readings": { type: "string" },
+    "no-soak": { type: "boolean", default: false },
     out: { type: "string", default: "test-results" },
     help: { type: "boolean", default: false },
   },
@@ -29,7 +31,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(
-    "npm run bench -- [--quick] [--full] [--broker mosquitto|aedes] [--only hub|floor|nodered[,...]] [--scenarios ID[,...]] [--mqtt-url URL] [--cross-every K] [--soak-readings N] [--out DIR]\n",
+    "npm run bench -- [--quick] [--full] [--broker mosquitto|aedes] [--only hub|floor|nodered[,...]] [--scenarios ID[,...]] [--mqtt-url URL] [--cross-every K] [--soak-readings N] [--no-soak] [--out DIR]\n",
   );
   process.exit(0);
 }
@@ -51,6 +53,13 @@ if (!Number.isInteger(crossEvery) || crossEvery < 2) {
   process.exit(2);
 }
 
+const picked = values.scenarios?.split(",").map((s) => s.trim());
+const known = buildScenarios({ quick: false, full: true }).map((s) => s.id);
+for (const id of picked ?? [])
+  if (!known.includes(id)) {
+    process.stderr.write(`--scenarios takes ${known.join(", ")}, not "${id}"\n`);
+    process.exit(2);
+  }
 const quick = values.quick;
 const full = values.full;
 const soakReadings = Number(values["soak-readings"] ?? (quick ? 200_000 : 2_000_000));
@@ -59,11 +68,12 @@ const report = await runBench(
   {
     broker,
     mosquittoUrl: values["mqtt-url"],
-    scenarios: buildScenarios({ quick, full, only: only as SutKind[] }).filter(
-      (s) => !values.scenarios || values.scenarios.split(",").includes(s.id),
+    // Named scenarios are picked from the full set, so that one of them runs without all the others.
+    scenarios: buildScenarios({ quick, full: full || picked !== undefined, only: only as SutKind[] }).filter(
+      (s) => !picked || picked.includes(s.id),
     ),
     crossEvery,
-    soak: { readings: soakReadings, people: 1000 },
+    soak: values["no-soak"] ? false : { readings: soakReadings, people: 1000 },
     log: (line) => process.stdout.write(`${line}\n`),
   },
   { quick, full },
