@@ -2,8 +2,8 @@ import { newContext } from "./context-id.js";
 import type { SimHome } from "./sim-home.js";
 import type { HaContext } from "./types.js";
 
-/** A state-triggered automation of the household's own: when `trigger.entity_id` changes (to `trigger.to`, if
- * given), it calls `action`. Its run has a child context: `parent_id` is the triggering change's context id and
+/** A state-triggered automation of the household's own: when `trigger.entity_id` changes (any change, or its
+ * state becoming `trigger.to`), it calls `action`. Its run has a child context: `parent_id` is the triggering change's context id and
  * `user_id` is null, as HA's automation engine does. */
 export interface SimAutomation {
   id: string;
@@ -49,7 +49,9 @@ export class Automations {
       for (const automation of this.list) {
         const { entity_id, to } = automation.trigger;
         if (transition.entityId !== entity_id) continue;
-        if (to !== undefined && transition.newState.state !== to) continue;
+        // As HA's state trigger: with `to`, only a change of the state itself fires, not attribute updates.
+        if (to !== undefined && (transition.newState.state !== to || transition.oldState?.state === to))
+          continue;
         const context = newContext(null, event.context.id);
         this.ownRuns.add(context.id);
         const run: AutomationRun = { automation: automation.id, context };

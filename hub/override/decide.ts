@@ -19,11 +19,12 @@ export interface ReportedState {
   context: ContextLike;
 }
 
-/** One commanded value: `from` is what the entity showed when commanded; until `band_until` (transition plus a
- * margin) a report anywhere between `from` and `target` is the change still under way. */
+/** One commanded value: `from` holds what the entity showed when commanded (and the starts and targets of
+ * steps still under way before it); until `band_until` (transition plus a margin) a report anywhere between
+ * those and `target` is the change still under way. */
 export interface KeyExpectation {
   target: unknown;
-  from: unknown;
+  from: unknown[];
   band_until: number;
 }
 
@@ -113,12 +114,14 @@ export function sameValue(key: string, a: unknown, b: unknown): boolean {
   return false;
 }
 
-/** Between `from` and `target` (inclusive, with tolerance): a fade or ramp still under way. */
-function inBand(key: string, value: unknown, from: unknown, target: unknown): boolean {
-  if (sameValue(key, value, target) || sameValue(key, value, from)) return true;
-  if (typeof value === "number" && typeof from === "number" && typeof target === "number") {
+/** Between the start(s) and `target` (inclusive, with tolerance): a fade or ramp still under way. */
+function inBand(key: string, value: unknown, from: readonly unknown[], target: unknown): boolean {
+  const ends = [...from, target];
+  if (ends.some((end) => sameValue(key, value, end))) return true;
+  const numbers = ends.filter((end): end is number => typeof end === "number");
+  if (typeof value === "number" && typeof target === "number" && numbers.length > 1) {
     const t = tolerance(key) + (key === "color_temp_kelvin" ? Math.abs(target) * 0.01 : 0);
-    return value >= Math.min(from, target) - t && value <= Math.max(from, target) + t;
+    return value >= Math.min(...numbers) - t && value <= Math.max(...numbers) + t;
   }
   return false;
 }

@@ -96,10 +96,11 @@ export function expect(
     for (const k of ["brightness", "color_temp_kelvin", "hs_color", "xy_color", "rgb_color"]) delete next[k];
   }
   for (const [key, target] of Object.entries(values)) {
-    // A step that follows one still fading keeps the older start, so late reports of either stay in the band.
+    // A step that follows one still under way keeps that one's ends, so late reports of either stay in the band.
     const earlier = next[key];
-    const from = earlier && now <= earlier.band_until ? earlier.from : fromValue(entityId, key, current);
-    next[key] = { target, from, band_until: now + transitionMs + SETTLE_MARGIN_MS };
+    const from = [fromValue(entityId, key, current)];
+    if (earlier && now <= earlier.band_until) from.push(...earlier.from, earlier.target);
+    next[key] = { target, from: from.slice(-8), band_until: now + transitionMs + SETTLE_MARGIN_MS };
   }
   return next;
 }

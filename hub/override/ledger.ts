@@ -1,6 +1,14 @@
 import type { Cancel, Clock } from "../core/index.js";
-import type { ContextLike, ContextOrigin, Expectation, OverrideInput, ReportedState } from "./decide.js";
-import { type CommandedCall, expect, targetIds } from "./expectations.js";
+import {
+  type ContextLike,
+  type ContextOrigin,
+  comparedKeys,
+  type Expectation,
+  type KeyExpectation,
+  type OverrideInput,
+  type ReportedState,
+} from "./decide.js";
+import { type CommandedCall, expect, SETTLE_MARGIN_MS, targetIds } from "./expectations.js";
 
 export interface ObservedEntity extends ReportedState {
   entity_id: string;
@@ -127,18 +135,37 @@ export class CommandLedger<E extends ObservedEntity = ObservedEntity> {
   private emit(list: Pending<E>[]): void {
     if (list.length === 0 || !this.deliver) return;
     const at = this.deps.clock.now();
-    this.deliver(
-      list.map(({ entity, previous }) => ({
-        entity,
-        facts: {
-          entity_id: entity.entity_id,
-          current: { state: entity.state, attributes: entity.attributes, context: entity.context },
-          previous,
-          expectation: this.expectations.get(entity.entity_id),
-          origin: this.origin(entity.context),
-          now: at,
-        },
-      })),
-    );
+    const changes = list.map(({ entity, previous }) => {
+      const origin = this.origin(entity.context);
+      const facts: OverrideInput = {
+        entity_id: entity.entity_id,
+        current: { state: entity.state, attributes: entity.attributes, context: entity.context },
+        previous,
+        expectation: this.expectations.get(entity.entity_id),
+        origin,
+        now: at,
+      };
+      if (origin === "hub_descendant") this.adopt(entity, at);
+      return { entity, facts };
+    });
+    this.deliver(changes);
+  }
+
+  /** What an automation the hub set off did is part of the hub's doing: its device's later echo of that
+   * value is no hand either. */
+  private adopt(entity: E, now: number): void {
+    const next: Record<string, KeyExpectation> = { ...(this.expectations.get(entity.entity_id) ?? {}) };
+    for (const key of comparedKeys(entity.entity_id, entity)) {
+      const value = key === "state" ? entity.state : entity.attributes[key];
+      if (value === undefined) continue;
+      if (key !== "state" && entity.entity_id.startsWith("light.") && entity.state !== "on") {
+        delete next[key];
+        continue;
+      }
+      const earlier = next[key];
+      const from = earlier && now <= earlier.band_until ? [...earlier.from, earlier.target] : [];
+      next[key] = { target: value, from, band_until: now + SETTLE_MARGIN_MS };
+    }
+    this.expectations.set(entity.entity_id, next);
   }
 }
