@@ -196,13 +196,14 @@ describe("real Home Assistant behaviours in the simulator", () => {
     const { conn } = await start();
     const states = await getStates(conn);
     const on = states.find((s) => s.entity_id === "light.living_room");
-    expect(on?.attributes).toMatchObject({ color_mode: "color_temp", color_temp_kelvin: 3000 });
-    const [hue, sat] = on?.attributes.hs_color as [number, number];
+    if (!on) throw new Error("no light.living_room");
+    expect(on.attributes).toMatchObject({ color_mode: "color_temp", color_temp_kelvin: 3000 });
+    const [hue, sat] = on.attributes.hs_color as [number, number];
     expect(hue).toBeGreaterThan(20);
     expect(hue).toBeLessThan(40); // warm white: orange hue
     expect(sat).toBeGreaterThan(30);
-    expect((on?.attributes.rgb_color as number[])[0]).toBe(255);
-    expect(on?.attributes.xy_color).toHaveLength(2);
+    expect((on.attributes.rgb_color as number[])[0]).toBe(255);
+    expect(on.attributes.xy_color).toHaveLength(2);
     const off = states.find((s) => s.entity_id === "light.bedroom");
     expect(off?.attributes).toMatchObject({ hs_color: null, rgb_color: null, xy_color: null });
   });
