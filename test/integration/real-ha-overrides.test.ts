@@ -52,7 +52,7 @@ afterAll(async () => {
   await broker.stop();
 });
 
-async function start(options: HaSimulatorOptions = {}, log?: CapturedLog): Promise<Hub> {
+async function start(options: HaSimulatorOptions = {}, log?: CapturedLog, yaml = HOME): Promise<Hub> {
   clock = new FakeClock(Date.parse("2026-11-27T18:00:00+01:00"));
   sim = await HaSimulator.start({ clock, ...options });
   const h = await startTestHub({
@@ -61,7 +61,7 @@ async function start(options: HaSimulatorOptions = {}, log?: CapturedLog): Promi
     haUrl: sim.url,
     haToken: sim.token,
     clock,
-    yaml: HOME,
+    yaml,
     ...(log ? { logger: log.logger } : {}),
   });
   hub = h;
@@ -224,5 +224,36 @@ describe("override detection against real Home Assistant behaviour", () => {
     const warnings = log.lines().filter((l) => l.level === 40 && String(l.msg).includes("Calm Hub"));
     expect(warnings).toHaveLength(1);
     expect(String(warnings[0]?.msg)).toMatch(/dedicated "Calm Hub" user/);
+  });
+
+  it("keeps a wind-down going over the Zigbee light's late echoes, and pauses it for the resident's own change", async () => {
+    const h = await start(
+      {},
+      undefined,
+      `
+location: { latitude: 52.52, longitude: 13.405, time_zone: Europe/Berlin }
+rooms:
+  hall: { lights: [light.hall] }
+wind_down:
+  - rooms: [hall]
+    start: { bedtime: "23:00" }
+    duration_min: 40
+    night: { brightness_pct: 10, color_temp_kelvin: 2200 }
+    steps: { interval_min: 10 }
+`,
+    );
+    const phases: string[] = [];
+    h.events.on("wind_down", (e) => phases.push(e.phase));
+    expect((await h.windDown.startNow("hall")).ok).toBe(true);
+    await pass(25 * 60_000, 15_000); // steps with 60 s fades, each echoed a second later, one off
+    const steps = sim.calls.filter((c) => c.entityIds.includes("light.hall")).length;
+    expect(steps).toBeGreaterThanOrEqual(3);
+    expect(state("light.hall")?.context.user_id).toBeNull(); // the last word was the bulb's echo
+    expect(phases).not.toContain("paused");
+    sim.changeByHand("light.hall", { state: "on", attributes: { brightness: 200 } }, { userId: sim.userId });
+    await waitFor(() => phases.includes("paused"), { what: "wind-down paused" });
+    await pass(20 * 60_000, 30_000);
+    expect(sim.calls.filter((c) => c.entityIds.includes("light.hall")).length).toBe(steps);
+    expect(state("light.hall")?.attributes.brightness).toBe(200);
   });
 });
