@@ -580,7 +580,8 @@ export class Hub {
     if (decisions.length === 0) return;
     for (const d of decisions) {
       if (d.outcome === "fired") this.store.recordFired(d.rule_id, d.person, now);
-      if (d.actions.length) this.runner.submit(d.actions);
+      // Through the ledger, so a rule's own light call is never mistaken for a hand on a leased light.
+      if (d.actions.length) void this.runCommanded(d.actions);
     }
     for (const d of decisions) {
       // Debug: every action has its own info line with the result, and the action log says why.
