@@ -31,7 +31,8 @@ import { createFriendSuggester, type FriendSuggester } from "./friends/index.js"
 import { HaLink } from "./ha/index.js";
 import { Ingest, type IngestedSample, type Route } from "./ingest/index.js";
 import { MqttLink, nativeTopicFilter, stateTopic } from "./mqtt/index.js";
-import { type Decision, evaluateRules, type Rule, RuleRegistry } from "./rules/index.js";
+import { CommandLedger, findPersonForUser } from "./override/index.js";
+import { type Decision, evaluateRules, type PlannedAction, type Rule, RuleRegistry } from "./rules/index.js";
 import { type Location, type WindDownProgress, WindDownRunner } from "./schedule/index.js";
 import { Store } from "./store/index.js";
 import { VERSION } from "./version.js";
@@ -50,6 +51,8 @@ export interface HubEvents {
   /** The "calm now" button of a room was pressed in Home Assistant: start a calm episode there. */
   calm_now: [room: string];
 }
+
+type HassEntityLike = NonNullable<ReturnType<HaLink["getEntity"]>>;
 
 export interface HubOptions {
   config: Config;
@@ -87,6 +90,9 @@ export class Hub {
   readonly detector: StressDetector;
   readonly rules: RuleRegistry;
   readonly runner: ActionRunner;
+  /** What the hub commanded each entity and which contexts are its own: the facts for override decisions. */
+  readonly commands: CommandLedger<HassEntityLike>;
+  private checkedHaUser: string | undefined;
   readonly episodes: EpisodeManager;
   readonly windDown: WindDownRunner;
   readonly friends: FriendSuggester;
@@ -174,16 +180,19 @@ export class Hub {
       allowedServices: config.home_assistant.allowed_services,
     });
     this.runner.onOutcome((o) => this.events.emit("action", o));
+    this.commands = new CommandLedger<HassEntityLike>({
+      clock: this.clock,
+      isCallContext: (id) => this.runner.ownContexts.has(id),
+    });
     this.episodes = new EpisodeManager({
       config,
       clock: this.clock,
       logger,
       store: this.store,
       getEntity: (id) => this.ha.getEntity(id),
-      run: (actions) => this.runner.run(actions),
+      run: (actions) => this.runCommanded(actions),
       timeZone: () => this.timeZone,
       isAsleep: (person) => this.sleep.get(person) === "asleep",
-      isOwnContext: (ctx) => this.isOwnContext(ctx),
       onChange: (view, phase) => this.events.emit("episode", view, phase),
     });
     this.windDown = new WindDownRunner({
@@ -193,8 +202,7 @@ export class Hub {
       logger,
       location: () => this.location(),
       getEntity: (id) => this.ha.getEntity(id),
-      run: (actions) => this.runner.run(actions),
-      isOwnContext: (ctx) => this.isOwnContext(ctx),
+      run: (actions) => this.runCommanded(actions),
       roomBusy: (room) => this.episodes.activeEpisodes().some((e) => e.room === room),
       anyoneHome: () => this.anyoneHome(),
       loadProgress: (key) => this.store.getDoc<WindDownProgress>("wind_down", key),
@@ -279,9 +287,29 @@ export class Hub {
     return { latitude: ha.latitude, longitude: ha.longitude, time_zone: ha.time_zone };
   }
 
-  isOwnContext(ctx: { id: string; user_id: string | null }): boolean {
-    return (
-      this.runner.ownContexts.has(ctx.id) || (this.ha.userId !== undefined && ctx.user_id === this.ha.userId)
+  /** Runs calls through the action runner and tells the ledger what they command, so echoes are not hands. */
+  private async runCommanded(actions: PlannedAction[]): Promise<ActionOutcome[]> {
+    const release = this.commands.commanded(actions, (id) => this.ha.getEntity(id));
+    try {
+      return await this.runner.run(actions);
+    } finally {
+      release();
+    }
+  }
+
+  /** One warning per HA user: the hub's token should belong to its own user, not to a person in the home. */
+  private checkHaUser(): void {
+    const userId = this.ha.userId;
+    if (userId === undefined || userId === this.checkedHaUser) return;
+    const entities = Object.values(this.ha.allEntities());
+    if (entities.length === 0) return;
+    // The first snapshot holds every person entity; look once per user.
+    this.checkedHaUser = userId;
+    const person = findPersonForUser(entities, userId);
+    if (person === undefined) return;
+    this.logger.warn(
+      { component: "ha", person },
+      `the Home Assistant token belongs to ${person}'s user, so the hub's changes show up as that person's; make a dedicated "Calm Hub" user and use its token (see config/homeassistant/README.md)`,
     );
   }
 
@@ -359,10 +387,14 @@ export class Hub {
 
       this.runner.start();
       this.stops.push({ name: "actions", stop: () => this.runner.stop() });
+      this.commands.onChanges((changes) => {
+        this.episodes.onEntities(changes);
+        this.windDown.onEntities(changes);
+      });
       this.ha.onEntities((_all, changed) => {
         this.ingestHaSources(changed);
-        this.episodes.onEntities(changed);
-        this.windDown.onEntities(changed);
+        this.commands.observe(changed);
+        this.checkHaUser();
       });
       await this.episodes.start();
       this.stops.push({ name: "episodes", stop: () => this.episodes.stop() });
@@ -567,7 +599,8 @@ export class Hub {
     if (decisions.length === 0) return;
     for (const d of decisions) {
       if (d.outcome === "fired") this.store.recordFired(d.rule_id, d.person, now);
-      if (d.actions.length) this.runner.submit(d.actions);
+      // Through the ledger, so a rule's own light call is never mistaken for a hand on a leased light.
+      if (d.actions.length) void this.runCommanded(d.actions);
     }
     for (const d of decisions) {
       // Debug: every action has its own info line with the result, and the action log says why.

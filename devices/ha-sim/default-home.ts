@@ -1,3 +1,4 @@
+import type { DeviceBehaviour } from "./behaviours.js";
 import type { AreaEntry, DeviceEntry, HaAttributes, SceneMemberTarget, SeedEntity } from "./types.js";
 
 /** A two-person flat: what the simulator serves when a test brings no entities of its own. */
@@ -54,8 +55,14 @@ const LIGHT_CAPABILITIES: HaAttributes = {
   supported_features: 32,
 };
 
-function light(id: string, name: string, on: { brightness: number; kelvin: number } | null): SeedEntity {
+function light(
+  id: string,
+  name: string,
+  on: { brightness: number; kelvin: number } | null,
+  behaviour?: DeviceBehaviour,
+): SeedEntity {
   return {
+    ...(behaviour ? { behaviour } : {}),
     entity_id: `light.${id}`,
     state: on ? "on" : "off",
     attributes: {
@@ -72,8 +79,9 @@ function light(id: string, name: string, on: { brightness: number; kelvin: numbe
 /** PAUSE | VOLUME_SET | VOLUME_MUTE | TURN_ON | TURN_OFF | PLAY_MEDIA | STOP | PLAY | MEDIA_ANNOUNCE */
 export const SPEAKER_FEATURES = 1069965;
 
-function speaker(id: string, name: string, volume: number): SeedEntity {
+function speaker(id: string, name: string, volume: number, behaviour?: DeviceBehaviour): SeedEntity {
   return {
+    ...(behaviour ? { behaviour } : {}),
     entity_id: `media_player.${id}`,
     state: "idle",
     attributes: {
@@ -90,8 +98,15 @@ function speaker(id: string, name: string, volume: number): SeedEntity {
 export const DEFAULT_ENTITIES: SeedEntity[] = [
   light("living_room", "Living room", { brightness: 200, kelvin: 3000 }),
   light("bedroom", "Bedroom", null),
-  light("hall", "Hall", { brightness: 120, kelvin: 2700 }),
-  speaker("living_room", "Living room speaker", 0.3),
+  // A Zigbee bulb: reports where it ended up a second after each fade, one step off.
+  light(
+    "hall",
+    "Hall",
+    { brightness: 120, kelvin: 2700 },
+    { echo: { delay_ms: 1000, brightness_offset: 1 } },
+  ),
+  // A cast speaker: play position every 10 s, a new title and artwork every 30 s.
+  speaker("living_room", "Living room speaker", 0.3, { chatty: { interval_ms: 10_000 } }),
   speaker("bedroom", "Bedroom speaker", 0.2),
   {
     entity_id: "person.alice",

@@ -18,8 +18,13 @@ export interface StateTransition {
 export type BusListener = (busEvent: BusEvent) => void;
 
 export class EventBus {
+  private readonly now: () => number;
   private readonly listeners = new Set<BusListener>();
   private readonly history: HaEvent[] = [];
+
+  constructor(now: () => number = nowMs) {
+    this.now = now;
+  }
 
   fire(
     eventType: string,
@@ -27,7 +32,7 @@ export class EventBus {
     origin: EventOrigin,
     context: HaContext,
     transition?: StateTransition,
-    timeFired: number = nowMs(),
+    timeFired: number = this.now(),
   ): HaEvent {
     const event: HaEvent = { event_type: eventType, data, origin, time_fired: isoTime(timeFired), context };
     this.history.push(event);

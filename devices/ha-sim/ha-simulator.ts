@@ -1,10 +1,13 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
+import { type AutomationRun, Automations, type SimAutomation } from "./automations.js";
+import type { DeviceBehaviour } from "./behaviours.js";
 import type { CallMatcher, RecordedCall } from "./call-log.js";
 import { newContext, ulid } from "./context-id.js";
 import { handleHttpRequest } from "./http-api.js";
 import { type HaSimulatorOptions, type ResolvedOptions, resolveOptions } from "./options.js";
+import { executeServiceCall } from "./services/call-service.js";
 import { applyLightOff, applyLightOn, type LightTurnOnParams } from "./services/light.js";
 import { type ConnectionHost, SimConnection } from "./sim-connection.js";
 import { HOUSEHOLD_USER_ID, SIM_USER_ID, SimHome } from "./sim-home.js";
@@ -51,6 +54,7 @@ function sleep(ms: number): Promise<void> {
 export class HaSimulator {
   private readonly options: ResolvedOptions;
   private readonly home: SimHome;
+  private readonly automations: Automations;
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<SimConnection>();
@@ -64,6 +68,8 @@ export class HaSimulator {
   private constructor(options: ResolvedOptions) {
     this.options = options;
     this.home = new SimHome(options);
+    this.automations = new Automations(this.home, executeServiceCall);
+    for (const automation of options.automations) this.automations.add(automation);
     this.wss = new WebSocketServer({ noServer: true, autoPong: false });
     this.server = createServer((request, response) =>
       handleHttpRequest(request, response, (token) => !this.rejectingAuth && token === this.options.token),
@@ -95,6 +101,7 @@ export class HaSimulator {
   }
 
   async stop(): Promise<void> {
+    this.home.devices.stop();
     for (const connection of this.connections) connection.terminate();
     this.connections.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
@@ -230,20 +237,27 @@ export class HaSimulator {
 
   // Scenarios
 
-  /** Writes a state as an integration would (context without a user). Without `attributes` the
-   * current ones are kept. */
+  /** Writes a state as an integration would: within 5 s of a service call on the entity it carries that
+   * call's context (as HA does), later a fresh one without a user. Without `attributes` the current ones
+   * are kept. */
   setState(entityId: string, state: string, attributes?: HaAttributes): HaState {
     const current = this.home.states.get(entityId);
-    this.home.setState(entityId, state, attributes ?? { ...(current?.attributes ?? {}) }, newContext());
+    this.home.setState(
+      entityId,
+      state,
+      attributes ?? { ...(current?.attributes ?? {}) },
+      this.home.devices.contextFor(entityId),
+    );
     return this.requireState(entityId);
   }
 
-  /** A person changes something by hand (wall switch, the HA app): the context's user is not the hub's.
+  /** A person changes something by hand in the HA app: a fresh context with that person's user (by default
+   * another member of the household; `userId: sim.userId` for the resident whose account the token is of).
    * Lights go through the light model so their attributes stay consistent. */
-  changeByHand(entityId: string, patch: StatePatch): HaContext {
+  changeByHand(entityId: string, patch: StatePatch, options: { userId?: string } = {}): HaContext {
     const current = this.home.states.get(entityId);
     if (!current) throw new Error(`HaSimulator: no entity ${entityId}`);
-    const context = newContext(HOUSEHOLD_USER_ID);
+    const context = newContext(options.userId ?? HOUSEHOLD_USER_ID);
     const attributes = patch.attributes ?? {};
     if (domainOf(entityId) === "light" && (patch.state === "on" || patch.state === "off")) {
       if (patch.state === "off") applyLightOff(this.home, entityId, undefined, context);
@@ -263,6 +277,21 @@ export class HaSimulator {
       );
     }
     return context;
+  }
+
+  /** Makes a device act on its own (late echo, chatty speaker); undefined switches that off. */
+  setBehaviour(entityId: string, behaviour: DeviceBehaviour | undefined): void {
+    this.home.devices.setBehaviour(entityId, behaviour);
+  }
+
+  /** Adds one of the household's automations; it reacts to state changes from now on. */
+  addAutomation(automation: SimAutomation): void {
+    this.automations.add(automation);
+  }
+
+  /** Every automation run so far, with its (child) context. */
+  get automationRuns(): readonly AutomationRun[] {
+    return this.automations.runs;
   }
 
   removeEntity(entityId: string): boolean {
@@ -327,14 +356,20 @@ export class HaSimulator {
   }
 
   /** Closes every connection and forgets `scene.create` scenes. The server refuses connections for
-   * `downMs`, then reports `STARTING` in get_config for `startingMs`, then `RUNNING`. Resolves once running. */
-  async restart(options: { startingMs?: number; downMs?: number } = {}): Promise<void> {
-    const { startingMs = 100, downMs = 0 } = options;
+   * `downMs`, then reports `STARTING` in get_config for `startingMs`, then `RUNNING`. As in HA, entities of
+   * integrations are `unavailable` while starting and come back with fresh contexts (no call's, no user);
+   * `throughUnavailable: false` skips that. Resolves once running. */
+  async restart(
+    options: { startingMs?: number; downMs?: number; throughUnavailable?: boolean } = {},
+  ): Promise<void> {
+    const { startingMs = 100, downMs = 0, throughUnavailable = true } = options;
     this.home.coreState = "STOPPING";
     this.home.bus.fire("homeassistant_stop", {}, "LOCAL", newContext());
     for (const connection of this.connections) connection.close(1001, "Home Assistant is restarting");
     this.home.forgetCreatedScenes();
+    this.home.devices.forgetContexts();
     this.home.coreState = "NOT_RUNNING";
+    const comeBack = throughUnavailable ? this.makeUnavailable() : [];
     if (downMs > 0) {
       this.down = true;
       await sleep(downMs);
@@ -343,9 +378,30 @@ export class HaSimulator {
     this.home.coreState = "STARTING";
     this.home.bus.fire("homeassistant_start", {}, "LOCAL", newContext());
     await sleep(startingMs);
+    for (const { entityId, state, attributes } of comeBack)
+      this.home.setState(entityId, state, attributes, newContext());
     this.home.coreState = "RUNNING";
     this.home.bus.fire("core_config_updated", {}, "LOCAL", newContext());
     this.home.bus.fire("homeassistant_started", {}, "LOCAL", newContext());
+  }
+
+  /** Integration entities go `unavailable` (keeping only what HA restores); returns how to bring them back. */
+  private makeUnavailable(): { entityId: string; state: string; attributes: HaAttributes }[] {
+    const kept = new Set(["person", "sun", "scene", "zone", "input_boolean", "input_select", "input_number"]);
+    const back: { entityId: string; state: string; attributes: HaAttributes }[] = [];
+    for (const stored of this.home.states.all()) {
+      if (kept.has(domainOf(stored.entityId))) continue;
+      back.push({
+        entityId: stored.entityId,
+        state: stored.state,
+        attributes: structuredClone(stored.attributes),
+      });
+      const restored: HaAttributes = { restored: true };
+      for (const key of ["friendly_name", "supported_features", "supported_color_modes", "device_class"])
+        if (stored.attributes[key] !== undefined) restored[key] = stored.attributes[key];
+      this.home.states.set(stored.entityId, "unavailable", restored, newContext());
+    }
+    return back;
   }
 
   private requireState(entityId: string): HaState {

@@ -1,3 +1,5 @@
+export type { AutomationRun, SimAutomation } from "./automations.js";
+export { CONTEXT_RECENT_MS, type DeviceBehaviour } from "./behaviours.js";
 export type { CallMatcher, RecordedCall } from "./call-log.js";
 export {
   type AssistRequest,
@@ -9,6 +11,7 @@ export {
 } from "./ha-simulator.js";
 export { BERLIN, type HaSimulatorOptions } from "./options.js";
 export { HOUSEHOLD_USER_ID, SIM_USER_ID } from "./sim-home.js";
+export type { SimClock } from "./time.js";
 export type {
   AreaEntry,
   CoreState,

@@ -1,3 +1,4 @@
+import type { SimAutomation } from "./automations.js";
 import {
   DEFAULT_AREAS,
   DEFAULT_DEVICES,
@@ -5,6 +6,7 @@ import {
   DEFAULT_NOTIFY_SERVICES,
   DEFAULT_SCENES,
 } from "./default-home.js";
+import { type SimClock, wallClock } from "./time.js";
 import type { AreaEntry, DeviceEntry, Location, SceneMemberTarget, SeedEntity } from "./types.js";
 
 export interface HaSimulatorOptions {
@@ -29,6 +31,11 @@ export interface HaSimulatorOptions {
   notifyServices?: string[];
   /** HA drops a client that has not authenticated after 10 s. */
   authTimeoutMs?: number;
+  /** Device echoes, chatty speakers and the 5 s context memory run on this clock; tests with fake time pass
+   * theirs (the hub's FakeClock fits). Timestamps of states and events follow it too. */
+  clock?: SimClock;
+  /** The household's own automations (see automations.ts). */
+  automations?: SimAutomation[];
 }
 
 export type ResolvedOptions = Required<HaSimulatorOptions>;
@@ -58,5 +65,7 @@ export function resolveOptions(options: HaSimulatorOptions = {}): ResolvedOption
     notifyServices:
       options.notifyServices ?? (custom ? ["notify", "persistent_notification"] : DEFAULT_NOTIFY_SERVICES),
     authTimeoutMs: options.authTimeoutMs ?? 10_000,
+    clock: options.clock ?? wallClock,
+    automations: options.automations ?? [],
   };
 }

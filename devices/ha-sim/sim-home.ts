@@ -1,3 +1,4 @@
+import { DeviceActivity } from "./behaviours.js";
 import { CallLog } from "./call-log.js";
 import { newContext } from "./context-id.js";
 import { ConversationAgent } from "./conversation-agent.js";
@@ -15,6 +16,7 @@ import { SceneStore } from "./services/scene-store.js";
 import { ServiceRegistry } from "./services/service-registry.js";
 import { voiceServices } from "./services/voice.js";
 import { StateMachine } from "./state-machine.js";
+import { monotonic, type SimClock } from "./time.js";
 import type { CoreState, HaAttributes, HaContext } from "./types.js";
 
 /** The user the simulator's token belongs to. */
@@ -31,8 +33,13 @@ interface InjectedFailure {
 /** Everything HA knows about the home, independent of any connection: states, events, services,
  * registries, scenes and the call log. */
 export class SimHome {
-  readonly bus = new EventBus();
-  readonly states = new StateMachine(this.bus);
+  readonly clock: SimClock;
+  /** Strictly increasing milliseconds on the simulator's clock. */
+  readonly now: () => number;
+  readonly bus: EventBus;
+  readonly states: StateMachine;
+  /** What devices do on their own: late echoes, chatty speakers, HA's 5 s context memory. */
+  readonly devices: DeviceActivity;
   readonly services = new ServiceRegistry();
   readonly registries: Registries;
   readonly scenes = new SceneStore();
@@ -47,16 +54,22 @@ export class SimHome {
 
   constructor(options: ResolvedOptions) {
     this.options = options;
+    this.clock = options.clock;
+    this.now = monotonic(options.clock);
+    this.bus = new EventBus(this.now);
+    this.states = new StateMachine(this.bus, this.now);
+    this.devices = new DeviceActivity(this.clock, this.states, this.bus);
     this.language = options.language;
     this.registries = new Registries(options.areas, options.devices);
     const seedContext = newContext();
     for (const seed of options.entities) {
-      this.states.set(seed.entity_id, seed.state, seed.attributes ?? {}, seedContext);
+      this.setState(seed.entity_id, seed.state, seed.attributes ?? {}, seedContext);
       this.registries.addEntity({
         entity_id: seed.entity_id,
         device_id: seed.device_id ?? null,
         area_id: seed.area_id ?? null,
       });
+      if (seed.behaviour) this.devices.setBehaviour(seed.entity_id, seed.behaviour);
     }
     for (const [sceneId, members] of Object.entries(options.scenes)) {
       this.scenes.define(sceneId, { members, created: false });

@@ -8,9 +8,11 @@ import type { HaAttributes, HaContext } from "./types.js";
 export class StateMachine {
   private readonly states = new Map<string, StoredState>();
   private readonly bus: EventBus;
+  private readonly now: () => number;
 
-  constructor(bus: EventBus) {
+  constructor(bus: EventBus, now: () => number = nowMs) {
     this.bus = bus;
+    this.now = now;
   }
 
   get(entityId: string): StoredState | undefined {
@@ -31,7 +33,7 @@ export class StateMachine {
 
   /** Like `hass.states.async_set`: an identical write only moves `last_reported` and fires nothing. */
   set(entityId: string, state: string, attributes: HaAttributes, context: HaContext): StoredState {
-    const now = nowMs();
+    const now = this.now();
     const old = this.states.get(entityId);
     if (old && old.state === state && jsonEqual(old.attributes, attributes)) {
       const reported: StoredState = { ...old, lastReported: now };
@@ -57,7 +59,7 @@ export class StateMachine {
     const old = this.states.get(entityId);
     if (!old) return false;
     this.states.delete(entityId);
-    this.announce(entityId, old, null, context, nowMs());
+    this.announce(entityId, old, null, context, this.now());
     return true;
   }
 

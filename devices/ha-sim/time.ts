@@ -1,11 +1,33 @@
-let last = 0;
+/** The simulator's sense of time: the wall clock, or a test's fake clock (the hub's FakeClock fits). */
+export interface SimClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): () => void;
+}
 
-/** Wall-clock milliseconds with sub-millisecond precision, strictly increasing. HA stamps states in
- * microseconds, so two changes in the same millisecond still get distinct `last_updated` values. */
+export const wallClock: SimClock = {
+  now: () => performance.timeOrigin + performance.now(),
+  setTimeout: (fn, ms) => {
+    const timer = setTimeout(fn, ms);
+    return () => clearTimeout(timer);
+  },
+};
+
+/** Milliseconds with sub-millisecond precision, strictly increasing. HA stamps states in microseconds, so two
+ * changes in the same millisecond still get distinct `last_updated` values. */
+export function monotonic(clock: SimClock): () => number {
+  let last = 0;
+  return () => {
+    const now = Math.max(clock.now(), last + 0.001);
+    last = now;
+    return now;
+  };
+}
+
+const wallNow = monotonic(wallClock);
+
+/** Wall-clock time, for code that has no simulator at hand. */
 export function nowMs(): number {
-  const now = Math.max(performance.timeOrigin + performance.now(), last + 0.001);
-  last = now;
-  return now;
+  return wallNow();
 }
 
 /** HA renders datetimes with microseconds and an explicit `+00:00`, never `Z`. */

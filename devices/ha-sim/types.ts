@@ -1,3 +1,5 @@
+import type { DeviceBehaviour } from "./behaviours.js";
+
 /** Wire shapes Home Assistant uses for contexts, states and events (see ha-protocol.md 2.1, 2.5). */
 
 export interface HaContext {
@@ -51,8 +53,10 @@ export interface DeviceEntry {
   model?: string | null;
 }
 
-/** Seed for one entity. `device_id`/`area_id` also create its entity registry entry. */
+/** Seed for one entity. `device_id`/`area_id` also create its entity registry entry; `behaviour` makes the
+ * device act on its own like real ones do (see behaviours.ts). */
 export interface SeedEntity {
+  behaviour?: DeviceBehaviour;
   entity_id: string;
   state: string;
   attributes?: HaAttributes;

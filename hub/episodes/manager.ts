@@ -1,6 +1,7 @@
 import type { ActionOutcome } from "../actions/index.js";
 import type { Config, RoomConfig } from "../config/index.js";
 import { type Cancel, type Clock, type Logger, own, type StressState } from "../core/index.js";
+import { isOverride, type ObservedChange } from "../override/index.js";
 import type { PlannedAction } from "../rules/index.js";
 import type { Store } from "../store/index.js";
 import {
@@ -23,6 +24,7 @@ import type {
 
 interface EntityContext {
   id: string;
+  parent_id?: string | null;
   user_id: string | null;
 }
 
@@ -43,8 +45,6 @@ export interface EpisodeDeps {
   run(actions: PlannedAction[]): Promise<ActionOutcome[]>;
   timeZone(): string;
   isAsleep(person: string): boolean;
-  /** Whether a state change came from the hub's own calls (a context it made, or its HA user). */
-  isOwnContext(context: EntityContext): boolean;
   onChange(view: EpisodeView, phase: "started" | "ended" | "updated"): void;
 }
 
@@ -305,8 +305,8 @@ export class EpisodeManager {
   }
 
   /** Entity updates from Home Assistant: a hand on a leased light, or a person leaving home. */
-  onEntities(changed: readonly EntityLike[]): void {
-    for (const entity of changed) {
+  onEntities(changes: readonly ObservedChange<EntityLike>[]): void {
+    for (const { entity, facts } of changes) {
       if (entity.entity_id.startsWith("person.") && entity.state === "not_home") {
         const person = entity.entity_id.slice("person.".length);
         const record = [...this.running.values()].find((e) => e.person === person);
@@ -316,11 +316,18 @@ export class EpisodeManager {
       for (const record of this.running.values()) {
         if (!record.leased.includes(entity.entity_id) || record.overridden.includes(entity.entity_id))
           continue;
-        if (this.deps.isOwnContext(entity.context)) continue;
+        const verdict = isOverride(facts);
+        if (!verdict.override) continue;
         record.overridden.push(entity.entity_id);
         this.save(record);
         this.deps.logger.info(
-          { component: "episodes", episode: record.id, entity: entity.entity_id },
+          {
+            component: "episodes",
+            episode: record.id,
+            entity: entity.entity_id,
+            why: verdict.why,
+            key: verdict.key,
+          },
           "changed by hand: the hub leaves it alone for the rest of the episode",
         );
         this.deps.onChange(view(record), "updated");

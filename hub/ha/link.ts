@@ -63,7 +63,7 @@ export class HaLink {
   private config: HassConfig | undefined;
   private resync = false;
   lastError = "";
-  /** The HA user behind the token: state changes carrying it in their context are the hub's own. */
+  /** The HA user behind the token (`auth/current_user`); the hub checks it is not a resident's. */
   userId: string | undefined;
 
   constructor(opts: HaLinkOptions) {

@@ -1,4 +1,5 @@
 import type { Cancel, Clock, Logger } from "../core/index.js";
+import { isOverride, type ObservedChange } from "../override/index.js";
 import type { PlannedAction } from "../rules/index.js";
 import { addDays } from "./calendar.js";
 import type { Location, WindDownConfig } from "./config.js";
@@ -10,7 +11,7 @@ interface EntityLike {
   entity_id: string;
   state: string;
   attributes: Record<string, unknown>;
-  context: { id: string; user_id: string | null };
+  context: { id: string; parent_id?: string | null; user_id: string | null };
 }
 
 /** Progress of one evening in one room, kept in the store so a restart resumes at the right step. */
@@ -32,7 +33,6 @@ export interface WindDownRunnerDeps {
   location(): Location | undefined;
   getEntity(id: string): EntityLike | undefined;
   run(actions: PlannedAction[]): Promise<unknown>;
-  isOwnContext(context: { id: string; user_id: string | null }): boolean;
   /** A calm episode holds the room: the wind-down waits. */
   roomBusy(room: string): boolean;
   anyoneHome(): boolean;
@@ -131,13 +131,15 @@ export class WindDownRunner {
   }
 
   /** A light a wind-down is dimming was changed by hand: that room's wind-down pauses for the evening. */
-  onEntities(changed: readonly EntityLike[]): void {
+  onEntities(changes: readonly ObservedChange<EntityLike>[]): void {
     const now = this.deps.clock.now();
     for (const plan of this.current(now)) {
       const progress = this.deps.loadProgress(key(plan));
       if (!progress || progress.paused || progress.handed_back) continue;
       const lights = this.deps.roomLights(plan.room);
-      const touched = changed.find((e) => lights.includes(e.entity_id) && !this.deps.isOwnContext(e.context));
+      const touched = changes.find(
+        (c) => lights.includes(c.entity.entity_id) && isOverride(c.facts).override,
+      )?.entity;
       if (!touched) continue;
       progress.paused = true;
       this.deps.saveProgress(key(plan), progress);

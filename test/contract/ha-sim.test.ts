@@ -157,7 +157,8 @@ describe("HaSimulator with home-assistant-js-websocket", () => {
 
     await until(() => entities["light.bedroom"]?.state === "on");
     const bedroom = entities["light.bedroom"];
-    expect(bedroom?.attributes.brightness).toBe(77);
+    // round(255 * 30 / 100) in Python: 76.5 rounds half to even.
+    expect(bedroom?.attributes.brightness).toBe(76);
     // Clamped to the bulb's minimum.
     expect(bedroom?.attributes.color_temp_kelvin).toBe(2000);
     expect(bedroom?.context.id).toBe(context.id);
@@ -165,7 +166,7 @@ describe("HaSimulator with home-assistant-js-websocket", () => {
 
     const call = await sim.waitForCall("light.turn_on");
     expect(call.service_data).toMatchObject({ brightness_pct: 30, transition: 8 });
-    expect(call.applied["light.bedroom"]).toEqual({ brightness: 77, color_temp_kelvin: 2000, transition: 8 });
+    expect(call.applied["light.bedroom"]).toEqual({ brightness: 76, color_temp_kelvin: 2000, transition: 8 });
     expect(call.contextId).toBe(context.id);
 
     await callService(conn, "light", "turn_off", undefined, { entity_id: "light.bedroom" });
@@ -622,7 +623,11 @@ describe("HaSimulator with home-assistant-js-websocket", () => {
       const changed = custom.waitForEvent((event) => event.event_type === "state_changed");
       await callService(conn, "light", "turn_on", { color_temp_kelvin: 3000 }, { entity_id: "light.strip" });
       expect((await changed).data.new_state).toMatchObject({
-        attributes: { color_mode: "color_temp", color_temp_kelvin: 3000, hs_color: null },
+        attributes: { color_mode: "color_temp", color_temp_kelvin: 3000 },
+      });
+      // In colour-temperature mode HA reports the same white as hs/rgb/xy, derived from the temperature.
+      expect((await changed).data.new_state).toMatchObject({
+        attributes: { rgb_color: [255, expect.any(Number), expect.any(Number)] },
       });
       await callService(conn, "scene", "turn_on", undefined, { entity_id: "scene.before" });
       expect(custom.getState("light.strip")?.attributes).toEqual(before?.attributes);

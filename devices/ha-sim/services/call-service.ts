@@ -3,6 +3,7 @@ import type { CallServiceMessage } from "../client-messages.js";
 import { newContext } from "../context-id.js";
 import { HaError, serviceValidationError } from "../ha-error.js";
 import type { SimHome } from "../sim-home.js";
+import type { HaContext } from "../types.js";
 import { resolveTargets } from "./targets.js";
 
 export interface CallServiceResult {
@@ -15,8 +16,10 @@ export async function executeServiceCall(
   home: SimHome,
   request: CallServiceMessage,
   userId: string | null,
+  /** An automation's run passes its own child context. */
+  runContext?: HaContext,
 ): Promise<CallServiceResult> {
-  const context = newContext(userId);
+  const context = runContext ?? newContext(userId);
   const data: Record<string, unknown> = { ...(request.service_data ?? {}), ...(request.target ?? {}) };
   const record: RecordedCall = {
     domain: request.domain,
@@ -26,7 +29,7 @@ export async function executeServiceCall(
     return_response: request.return_response,
     context,
     contextId: context.id,
-    time: Date.now(),
+    time: home.now(),
     entityIds: [],
     applied: {},
   };
@@ -76,6 +79,8 @@ export async function executeServiceCall(
       },
       home,
     );
+    // HA keeps this context on each entity the call wrote, for 5 s.
+    for (const id of targets.entityIds) home.devices.called(id, context);
     home.calls.record(record);
     const result: CallServiceResult = { context: { ...context } };
     if (request.return_response) result.response = response ?? null;

@@ -1,4 +1,5 @@
 import type { HaAttributes } from "../types.js";
+import { derivedColors } from "./color.js";
 
 /** `LightEntityFeature` bits. Brightness and colour support live in the colour modes instead. */
 export const LightFeature = { EFFECT: 4, FLASH: 8, TRANSITION: 32 } as const;
@@ -36,7 +37,8 @@ export function perStateKeys(caps: LightCapabilities): string[] {
   const keys = ["color_mode"];
   if (caps.supportsBrightness) keys.push("brightness");
   if (caps.supportsColorTemp) keys.push("color_temp_kelvin");
-  if (caps.supportsColor) keys.push("hs_color", "rgb_color", "xy_color");
+  // HA reports hs/rgb/xy for colour-temperature lights too (derived from the temperature).
+  if (caps.supportsColor || caps.supportsColorTemp) keys.push("hs_color", "rgb_color", "xy_color");
   if (caps.features & LightFeature.EFFECT) keys.push("effect");
   return keys;
 }
@@ -82,7 +84,9 @@ export function lightOnAttributes(attributes: HaAttributes, on: LightOnState): H
   if (caps.supportsBrightness) result.brightness = on.brightness;
   if (caps.supportsColorTemp)
     result.color_temp_kelvin = on.colorMode === "color_temp" ? on.colorTempKelvin : null;
-  if (caps.supportsColor) {
+  if (caps.supportsColorTemp && on.colorMode === "color_temp" && on.colorTempKelvin !== null) {
+    Object.assign(result, derivedColors(on.colorTempKelvin));
+  } else if (caps.supportsColor || caps.supportsColorTemp) {
     result.hs_color = on.color?.key === "hs_color" ? on.color.value : null;
     result.rgb_color = on.color?.key === "rgb_color" ? on.color.value : null;
     result.xy_color = on.color?.key === "xy_color" ? on.color.value : null;
@@ -97,9 +101,11 @@ export function readOnState(attributes: HaAttributes): LightOnState {
   const brightness = typeof attributes.brightness === "number" ? attributes.brightness : 255;
   const kelvin = typeof attributes.color_temp_kelvin === "number" ? attributes.color_temp_kelvin : null;
   let color: LightOnState["color"] = null;
+  // In colour-temperature mode hs/rgb/xy are derived from the temperature, not a colour of their own.
+  const derived = attributes.color_mode === "color_temp";
   for (const key of ["hs_color", "rgb_color", "xy_color"] as const) {
     const value = attributes[key];
-    if (Array.isArray(value) && value.every((n) => typeof n === "number")) color = { key, value };
+    if (!derived && Array.isArray(value) && value.every((n) => typeof n === "number")) color = { key, value };
   }
   const defaultMode = caps.supportsColorTemp
     ? "color_temp"

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { parseOrInvalid } from "../client-messages.js";
 import type { SimHome } from "../sim-home.js";
 import type { HaContext } from "../types.js";
+import { roundHalfEven } from "./color.js";
 import {
   LightFeature,
   type LightOnState,
@@ -94,10 +95,10 @@ export function applyLightOn(
     let brightness: number | undefined;
     if (params.brightness !== undefined) brightness = params.brightness;
     else if (params.brightness_pct !== undefined)
-      brightness = Math.round((255 * params.brightness_pct) / 100);
+      brightness = roundHalfEven((255 * params.brightness_pct) / 100);
     else if (params.brightness_step !== undefined) brightness = base + params.brightness_step;
     else if (params.brightness_step_pct !== undefined)
-      brightness = base + Math.round((255 * params.brightness_step_pct) / 100);
+      brightness = base + roundHalfEven((255 * params.brightness_step_pct) / 100);
     if (brightness !== undefined) {
       on.brightness = clamp(Math.round(brightness), 0, 255);
       applied.brightness = on.brightness;
@@ -173,7 +174,11 @@ export function lightServices(): ServiceDefinition[] {
       entityDomain: "light",
       handler: (call, home) => {
         const params = parseTurnOn(call.data);
-        for (const id of call.entityIds) call.applied[id] = applyLightOn(home, id, params, call.context);
+        for (const id of call.entityIds) {
+          const before = home.states.get(id);
+          call.applied[id] = applyLightOn(home, id, params, call.context);
+          home.devices.lightTurnedOn(id, before, params.transition);
+        }
       },
     },
     {
@@ -199,10 +204,13 @@ export function lightServices(): ServiceDefinition[] {
       handler: (call, home) => {
         const params = parseTurnOn(call.data);
         for (const id of call.entityIds) {
-          call.applied[id] =
-            home.states.get(id)?.state === "on"
-              ? applyLightOff(home, id, params.transition, call.context)
-              : applyLightOn(home, id, params, call.context);
+          const before = home.states.get(id);
+          if (before?.state === "on")
+            call.applied[id] = applyLightOff(home, id, params.transition, call.context);
+          else {
+            call.applied[id] = applyLightOn(home, id, params, call.context);
+            home.devices.lightTurnedOn(id, before, params.transition);
+          }
         }
       },
     },

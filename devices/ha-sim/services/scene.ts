@@ -2,7 +2,7 @@ import { z } from "zod";
 import { parseOrInvalid } from "../client-messages.js";
 import { HaError, serviceValidationError } from "../ha-error.js";
 import type { SimHome } from "../sim-home.js";
-import { isoTime, nowMs } from "../time.js";
+import { isoTime } from "../time.js";
 import type { HaContext, SceneMemberTarget } from "../types.js";
 import { reproduceState } from "./reproduce-state.js";
 import type { ServiceDefinition } from "./service-types.js";
@@ -77,7 +77,7 @@ export function sceneServices(): ServiceDefinition[] {
           if (!scene || !sceneState) continue;
           applyScene(home, scene.members, call.context, params.transition);
           // A scene's state is the time it was last activated.
-          home.states.set(sceneId, isoTime(nowMs()), sceneState.attributes, call.context);
+          home.states.set(sceneId, isoTime(home.now()), sceneState.attributes, call.context);
           call.applied[sceneId] = params.transition !== undefined ? { transition: params.transition } : {};
         }
       },

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseOrInvalid } from "../client-messages.js";
 import { HaError } from "../ha-error.js";
-import { isoTime, nowMs } from "../time.js";
+import { isoTime } from "../time.js";
 import { entitiesSupporting } from "./service-helpers.js";
 import type { ServiceDefinition } from "./service-types.js";
 
@@ -50,7 +50,7 @@ export function voiceServices(): ServiceDefinition[] {
         for (const id of call.entityIds) {
           const current = home.states.get(id);
           // A TTS entity's state is the time it last spoke.
-          if (current) home.states.set(id, isoTime(nowMs()), current.attributes, call.context);
+          if (current) home.states.set(id, isoTime(home.now()), current.attributes, call.context);
           call.applied[id] = {
             media_player_entity_id: params.media_player_entity_id,
             message: params.message,
