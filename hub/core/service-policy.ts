@@ -14,6 +14,7 @@ export const DEFAULT_ALLOWED_SERVICES: readonly string[] = [
   "scene.apply",
   "notify.*",
   "tts.*",
+  "logbook.log",
   "persistent_notification.create",
   "persistent_notification.dismiss",
   "input_boolean.*",
