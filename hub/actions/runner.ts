@@ -64,6 +64,11 @@ export class ActionRunner {
     this.opts = opts;
   }
 
+  /** Actions claimed and waiting for Home Assistant to come back (each until its not_after). */
+  get waitingCount(): number {
+    return this.waiting.size;
+  }
+
   onOutcome(listener: (outcome: ActionOutcome) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -89,6 +89,8 @@ describe("Home Assistant outage", () => {
       },
     );
     expect(stale.result).toBe("pending");
+    // The claim is committed before the runner starts waiting out the action's TTL; move time only then.
+    await waitFor(() => hub.runner.waitingCount > 0, { what: "action waiting for HA" });
     clock.advance(60_000);
     expect(await health(hub)).toMatchObject({ status: "degraded" });
     const expired = hub.store.recentActions(10).find((e) => e.key === stale.key);
