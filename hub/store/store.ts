@@ -33,6 +33,13 @@ const WRITE_BEHIND_MS = 200;
 /** Volume ramp and fade steps: one log entry per step of an episode, not decisions of a rule. */
 const NOT_A_STEP = "key NOT GLOB '*:ramp-*' AND key NOT GLOB '*:fade-*'";
 
+/**
+ * A person's documents: the key is the person, or starts with "<person>:". Compared as plain text, not with LIKE
+ * or GLOB, where `_`, `%`, `*` in a person id are wildcards (deleting "al_ce" would delete "alice"'s documents).
+ * Parameters: the person, then "<person>:".
+ */
+const PERSON_KEY = "(key = ?1 OR substr(key, 1, length(?2)) = ?2)";
+
 function firedKey(ruleId: string, person: string): string {
   return `${ruleId}\u0000${person}`;
 }
@@ -487,9 +494,9 @@ export class Store {
   exportPerson(person: string): Record<string, unknown> {
     this.flushBehind();
     const docs = (
-      this.prepare("SELECT scope, key, value FROM kv WHERE key = ? OR key LIKE ?").all(
+      this.prepare(`SELECT scope, key, value FROM kv WHERE ${PERSON_KEY} ORDER BY scope, key`).all(
         person,
-        `${person}:%`,
+        `${person}:`,
       ) as {
         scope: string;
         key: string;
@@ -515,7 +522,7 @@ export class Store {
         if (key.endsWith(firedKey("", person))) this.fired.delete(key);
       counts.cooldowns = Number(this.prepare("DELETE FROM cooldowns WHERE person = ?").run(person).changes);
       counts.documents = Number(
-        this.prepare("DELETE FROM kv WHERE key = ? OR key LIKE ?").run(person, `${person}:%`).changes,
+        this.prepare(`DELETE FROM kv WHERE ${PERSON_KEY}`).run(person, `${person}:`).changes,
       );
     });
     return counts;

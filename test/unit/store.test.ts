@@ -102,6 +102,27 @@ describe("readings", () => {
   });
 });
 
+describe("per-person export and delete", () => {
+  it("takes only that person's documents, even when the id holds a LIKE wildcard", () => {
+    const store = openStore();
+    store.putDoc("episodes", "alice:e1", { n: 1 }, T0);
+    store.putDoc("detector", "alice", { n: 2 }, T0);
+    store.putDoc("episodes", "al_ce:e2", { n: 3 }, T0);
+    store.putDoc("episodes", "al_ce", { n: 4 }, T0);
+    store.putDoc("episodes", "al_cex:e3", { n: 5 }, T0);
+
+    expect(store.exportPerson("al_ce").documents).toEqual([
+      { scope: "episodes", key: "al_ce", value: { n: 4 } },
+      { scope: "episodes", key: "al_ce:e2", value: { n: 3 } },
+    ]);
+    expect(store.deletePerson("al_ce").documents).toBe(2);
+    expect(store.getDoc("episodes", "alice:e1")).toEqual({ n: 1 });
+    expect(store.getDoc("detector", "alice")).toEqual({ n: 2 });
+    expect(store.getDoc("episodes", "al_cex:e3")).toEqual({ n: 5 });
+    expect(store.getDoc("episodes", "al_ce:e2")).toBeUndefined();
+  });
+});
+
 describe("action claims, results and cooldowns", () => {
   it("runs an action only after its claim is committed, where another connection can see it", async () => {
     const dir = tempDir();
