@@ -64,6 +64,8 @@ export interface HubOptions {
   http?: boolean;
   /** Tunables of the dashboard, discovery and live stream (tests shorten delays). */
   views?: ViewsOptions;
+  /** Wait after Home Assistant refuses the token (default 5 min; tests shorten it). */
+  haAuthRetryMs?: number;
 }
 
 const DETECTOR_SAVE_MS = 60_000;
@@ -148,6 +150,7 @@ export class Hub {
       callTimeoutMs: config.home_assistant.call_timeout_s * 1000,
       logger,
       entityIds: () => watchedEntities(config),
+      ...(options.haAuthRetryMs === undefined ? {} : { authRetryMs: options.haAuthRetryMs }),
     });
     const routes: Route[] = [];
     for (const [person, p] of Object.entries(config.people)) {

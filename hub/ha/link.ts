@@ -53,7 +53,13 @@ export class HaLink {
   private linkState: HaLinkState;
   private entities: HassEntities = {};
   private readonly eventHandlers = new Map<string, Set<EventHandler>>();
-  private readonly unsubEvents = new Map<string, () => void>();
+  /**
+   * The event types subscribed on `subscribedOn`. The library re-sends them when it reconnects the same
+   * Connection; a new Connection (after an auth failure, the library gives up and the retry loop makes one)
+   * starts with none, so the set belongs to one connection and is started afresh with the next.
+   */
+  private subscribedOn: Connection | undefined;
+  private readonly subscribed = new Set<string>();
   private readonly entityHandlers = new Set<EntitiesHandler>();
   private readonly stateHandlers = new Set<(state: HaLinkState, detail: string) => void>();
   private unsubEntities: (() => void) | undefined;
@@ -97,7 +103,10 @@ export class HaLink {
     return () => this.entityHandlers.delete(handler);
   }
 
-  /** Subscribes to an HA event type; survives reconnects (the library re-sends subscriptions). */
+  /**
+   * Subscribes to an HA event type; survives reconnects (the library re-sends subscriptions on the same
+   * Connection) and new connections after an auth failure (adopt subscribes again).
+   */
   onEvent(eventType: string, handler: EventHandler): () => void {
     let set = this.eventHandlers.get(eventType);
     if (!set) {
@@ -306,13 +315,19 @@ export class HaLink {
   }
 
   private async subscribeEventType(conn: Connection, eventType: string): Promise<void> {
-    if (this.unsubEvents.has(eventType)) return;
+    if (this.subscribedOn !== conn) {
+      this.subscribedOn = conn;
+      this.subscribed.clear();
+    }
+    // Marked before the await: onEvent during adopt must not subscribe the same type twice.
+    if (this.subscribed.has(eventType)) return;
+    this.subscribed.add(eventType);
     try {
-      const unsub = await conn.subscribeEvents<HassEvent>((event) => {
+      await conn.subscribeEvents<HassEvent>((event) => {
         for (const h of this.eventHandlers.get(eventType) ?? []) h(event);
       }, eventType);
-      this.unsubEvents.set(eventType, unsub);
     } catch (err) {
+      if (this.subscribedOn === conn) this.subscribed.delete(eventType);
       this.opts.logger.error(
         { component: "ha", event_type: eventType, err: toHaError(err).message },
         "cannot subscribe to Home Assistant events (the token must belong to an admin)",

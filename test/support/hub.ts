@@ -20,6 +20,7 @@ export interface TestHubOptions {
   logger?: Logger;
   http?: boolean;
   apiPlugins?: HubOptions["apiPlugins"];
+  haAuthRetryMs?: number;
 }
 
 export function tempDir(prefix = "calm-test-"): string {
@@ -48,6 +49,7 @@ export async function startTestHub(o: TestHubOptions): Promise<Hub> {
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.http === undefined ? {} : { http: o.http }),
     ...(o.apiPlugins ? { apiPlugins: o.apiPlugins } : {}),
+    ...(o.haAuthRetryMs === undefined ? {} : { haAuthRetryMs: o.haAuthRetryMs }),
   });
   await hub.start();
   return hub;
