@@ -1,12 +1,27 @@
 import type { DeviceBehaviour } from "./behaviours.js";
-import type { AreaEntry, DeviceEntry, HaAttributes, SceneMemberTarget, SeedEntity } from "./types.js";
+import type {
+  AreaEntry,
+  DeviceEntry,
+  FloorEntry,
+  HaAttributes,
+  LabelEntry,
+  SceneMemberTarget,
+  SeedEntity,
+} from "./types.js";
 
 /** A two-person flat: what the simulator serves when a test brings no entities of its own. */
 
+export const DEFAULT_FLOORS: FloorEntry[] = [{ floor_id: "ground_floor", name: "Ground floor", level: 0 }];
+
 export const DEFAULT_AREAS: AreaEntry[] = [
-  { area_id: "living_room", name: "Living room" },
-  { area_id: "bedroom", name: "Bedroom" },
-  { area_id: "hall", name: "Hall" },
+  { area_id: "living_room", name: "Living room", floor_id: "ground_floor" },
+  { area_id: "bedroom", name: "Bedroom", floor_id: "ground_floor" },
+  { area_id: "hall", name: "Hall", floor_id: "ground_floor" },
+];
+
+/** Nothing carries it yet; it is there so clients that load the label registry get a real entry. */
+export const DEFAULT_LABELS: LabelEntry[] = [
+  { label_id: "calm", name: "Calm", color: "indigo", icon: "mdi:leaf", description: "Used by calm scenes" },
 ];
 
 export const DEFAULT_DEVICES: DeviceEntry[] = [

@@ -9,7 +9,7 @@ import { handleHttpRequest } from "./http-api.js";
 import { type HaSimulatorOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { executeServiceCall } from "./services/call-service.js";
 import { applyLightOff, applyLightOn, type LightTurnOnParams } from "./services/light.js";
-import { type ConnectionHost, SimConnection } from "./sim-connection.js";
+import { type CommandFailure, type ConnectionHost, SimConnection } from "./sim-connection.js";
 import { HOUSEHOLD_USER_ID, SIM_USER_ID, SimHome } from "./sim-home.js";
 import { domainOf, toHaState } from "./stored-state.js";
 import type { CoreState, EventOrigin, HaAttributes, HaContext, HaEvent, HaState } from "./types.js";
@@ -61,6 +61,7 @@ export class HaSimulator {
   private readonly host: ConnectionHost;
   private rejectingAuth = false;
   private authAttemptCount = 0;
+  private readonly failedCommands: CommandFailure[] = [];
   private responseDelay = 0;
   private down = false;
   private port = 0;
@@ -137,6 +138,11 @@ export class HaSimulator {
   /** How many auth messages clients have sent since start, accepted or refused. */
   get authAttempts(): number {
     return this.authAttemptCount;
+  }
+
+  /** Every command answered with an error since start (unknown commands included), oldest first. */
+  get commandFailures(): readonly CommandFailure[] {
+    return this.failedCommands;
   }
 
   get connectionCount(): number {
@@ -425,6 +431,9 @@ export class HaSimulator {
         this.authAttemptCount++;
       },
       responseDelayMs: () => this.responseDelay,
+      commandFailed: (failure) => {
+        this.failedCommands.push(failure);
+      },
       connectionClosed: (connection) => {
         this.connections.delete(connection);
       },

@@ -3,11 +3,21 @@ import {
   DEFAULT_AREAS,
   DEFAULT_DEVICES,
   DEFAULT_ENTITIES,
+  DEFAULT_FLOORS,
+  DEFAULT_LABELS,
   DEFAULT_NOTIFY_SERVICES,
   DEFAULT_SCENES,
 } from "./default-home.js";
 import { type SimClock, wallClock } from "./time.js";
-import type { AreaEntry, DeviceEntry, Location, SceneMemberTarget, SeedEntity } from "./types.js";
+import type {
+  AreaEntry,
+  DeviceEntry,
+  FloorEntry,
+  LabelEntry,
+  Location,
+  SceneMemberTarget,
+  SeedEntity,
+} from "./types.js";
 
 export interface HaSimulatorOptions {
   /** 0 (default) picks a free port. */
@@ -25,6 +35,8 @@ export interface HaSimulatorOptions {
   entities?: SeedEntity[];
   areas?: AreaEntry[];
   devices?: DeviceEntry[];
+  floors?: FloorEntry[];
+  labels?: LabelEntry[];
   /** Scenes defined "in YAML": scene entity id -> member targets. */
   scenes?: Record<string, Record<string, SceneMemberTarget>>;
   /** Names of `notify.<name>` services that exist, e.g. `mobile_app_alice_phone`. */
@@ -61,6 +73,8 @@ export function resolveOptions(options: HaSimulatorOptions = {}): ResolvedOption
     entities: options.entities ?? DEFAULT_ENTITIES,
     areas: options.areas ?? (custom ? [] : DEFAULT_AREAS),
     devices: options.devices ?? (custom ? [] : DEFAULT_DEVICES),
+    floors: options.floors ?? (custom ? [] : DEFAULT_FLOORS),
+    labels: options.labels ?? (custom ? [] : DEFAULT_LABELS),
     scenes: options.scenes ?? (custom ? {} : DEFAULT_SCENES),
     notifyServices:
       options.notifyServices ?? (custom ? ["notify", "persistent_notification"] : DEFAULT_NOTIFY_SERVICES),

@@ -1,4 +1,4 @@
-import type { AreaEntry, DeviceEntry } from "./types.js";
+import type { AreaEntry, DeviceEntry, FloorEntry, LabelEntry } from "./types.js";
 
 export interface EntityRegistryEntry {
   entity_id: string;
@@ -6,16 +6,31 @@ export interface EntityRegistryEntry {
   area_id: string | null;
 }
 
-/** Area, device and entity registries, enough for a client to map an entity or device to its room. */
+export interface RegistrySeed {
+  areas: readonly AreaEntry[];
+  devices: readonly DeviceEntry[];
+  floors?: readonly FloorEntry[];
+  labels?: readonly LabelEntry[];
+}
+
+/** HA's `EntityCategory` by index, as `list_for_display` sends it (JSON object keys are strings). */
+const ENTITY_CATEGORIES = { "0": "config", "1": "diagnostic" } as const;
+
+/** Floor, area, device, entity and label registries, enough for a client to map an entity or device to its
+ * room and for clients that load every registry on connect (Node-RED's HA nodes do) to get HA's shapes. */
 export class Registries {
   private readonly areas: AreaEntry[];
   private readonly devices: DeviceEntry[];
+  private readonly floors: FloorEntry[];
+  private readonly labels: LabelEntry[];
   private readonly entities = new Map<string, EntityRegistryEntry>();
   private readonly createdAt: number;
 
-  constructor(areas: readonly AreaEntry[], devices: readonly DeviceEntry[], createdAt: number = Date.now()) {
-    this.areas = areas.map((area) => ({ ...area }));
-    this.devices = devices.map((device) => ({ ...device }));
+  constructor(seed: RegistrySeed, createdAt: number = Date.now()) {
+    this.areas = seed.areas.map((area) => ({ ...area }));
+    this.devices = seed.devices.map((device) => ({ ...device }));
+    this.floors = (seed.floors ?? []).map((floor) => ({ ...floor }));
+    this.labels = (seed.labels ?? []).map((label) => ({ ...label }));
     this.createdAt = createdAt / 1000;
   }
 
@@ -47,7 +62,7 @@ export class Registries {
     return this.areas.map((area) => ({
       aliases: [],
       area_id: area.area_id,
-      floor_id: null,
+      floor_id: area.floor_id ?? null,
       humidity_entity_id: null,
       icon: null,
       labels: [],
@@ -110,5 +125,51 @@ export class Registries {
       translation_key: null,
       unique_id: entry.entity_id,
     }));
+  }
+
+  /** `config/floor_registry/list`: HA's keys, timestamps in seconds. */
+  listFloors(): Record<string, unknown>[] {
+    return this.floors.map((floor) => ({
+      aliases: [...(floor.aliases ?? [])],
+      created_at: this.createdAt,
+      floor_id: floor.floor_id,
+      icon: floor.icon ?? null,
+      level: floor.level ?? null,
+      name: floor.name,
+      modified_at: this.createdAt,
+    }));
+  }
+
+  /** `config/label_registry/list`. */
+  listLabels(): Record<string, unknown>[] {
+    return this.labels.map((label) => ({
+      color: label.color ?? null,
+      created_at: this.createdAt,
+      description: label.description ?? null,
+      icon: label.icon ?? null,
+      label_id: label.label_id,
+      name: label.name,
+      modified_at: this.createdAt,
+    }));
+  }
+
+  /**
+   * `config/entity_registry/list_for_display`: what the frontend needs, with HA's two-letter keys. A key whose
+   * value would be null is left out; `lb` is always there. `en` (entity name), `ec` (category), `hb` (hidden)
+   * and `dp` (display precision) never apply here: no entry has an entity name, a category or options, and
+   * none is hidden or disabled (HA leaves disabled ones out).
+   */
+  listEntitiesForDisplay(): {
+    entity_categories: typeof ENTITY_CATEGORIES;
+    entities: Record<string, unknown>[];
+  } {
+    const entities = [...this.entities.values()].map((entry) => {
+      const display: Record<string, unknown> = { ei: entry.entity_id, pl: "ha_sim" };
+      if (entry.area_id !== null) display.ai = entry.area_id;
+      display.lb = [];
+      if (entry.device_id !== null) display.di = entry.device_id;
+      return display;
+    });
+    return { entity_categories: ENTITY_CATEGORIES, entities };
   }
 }

@@ -15,6 +15,12 @@ import {
 } from "./server-messages.js";
 import type { SimHome } from "./sim-home.js";
 
+export interface CommandFailure {
+  type: string;
+  code: string;
+  message: string;
+}
+
 /** What a connection needs from the simulator that owns it. */
 export interface ConnectionHost {
   readonly home: SimHome;
@@ -28,6 +34,8 @@ export interface ConnectionHost {
   /** Called for every auth message a client sends, accepted or not. */
   authAttempted?(): void;
   responseDelayMs(): number;
+  /** Called for every command answered with an error, so tests can see what a client asked for in vain. */
+  commandFailed?(failure: CommandFailure): void;
   connectionClosed(connection: SimConnection): void;
 }
 
@@ -212,6 +220,7 @@ export class SimConnection implements CommandConnection {
     if (!handler) {
       // HA records the id only once a handler ran, so an unknown command's id may be used again.
       this.send(errorMessage(message.id, "unknown_command", "Unknown command."));
+      this.host.commandFailed?.({ type: message.type, code: "unknown_command", message: "Unknown command." });
       return;
     }
     this.lastId = message.id;
@@ -219,9 +228,9 @@ export class SimConnection implements CommandConnection {
       if (this.halfOpen) return;
       try {
         const pending = handler(this, message);
-        if (pending) pending.catch((error: unknown) => this.sendFailure(message.id, error));
+        if (pending) pending.catch((error: unknown) => this.sendFailure(message, error));
       } catch (error) {
-        this.sendFailure(message.id, error);
+        this.sendFailure(message, error);
       }
     };
     const delay = this.host.responseDelayMs();
@@ -229,9 +238,14 @@ export class SimConnection implements CommandConnection {
     else run();
   }
 
-  private sendFailure(id: number, error: unknown): void {
-    if (error instanceof HaError) this.send(haErrorMessage(id, error));
-    else this.send(errorMessage(id, "unknown_error", "Unknown error"));
+  private sendFailure(command: CommandMessage, error: unknown): void {
+    const failure =
+      error instanceof HaError
+        ? { type: command.type, code: error.code, message: error.message }
+        : { type: command.type, code: "unknown_error", message: "Unknown error" };
+    if (error instanceof HaError) this.send(haErrorMessage(command.id, error));
+    else this.send(errorMessage(command.id, failure.code, failure.message));
+    this.host.commandFailed?.(failure);
   }
 
   private cleanup(): void {

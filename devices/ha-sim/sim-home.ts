@@ -60,7 +60,7 @@ export class SimHome {
     this.states = new StateMachine(this.bus, this.now);
     this.devices = new DeviceActivity(this.clock, this.states, this.bus);
     this.language = options.language;
-    this.registries = new Registries(options.areas, options.devices);
+    this.registries = new Registries(options);
     const seedContext = newContext();
     for (const seed of options.entities) {
       this.setState(seed.entity_id, seed.state, seed.attributes ?? {}, seedContext);

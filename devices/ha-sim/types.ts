@@ -43,6 +43,24 @@ export interface Location {
 export interface AreaEntry {
   area_id: string;
   name: string;
+  floor_id?: string | null;
+}
+
+export interface FloorEntry {
+  floor_id: string;
+  name: string;
+  /** HA orders floors by level; 0 is the ground floor, null means unknown. */
+  level?: number | null;
+  icon?: string | null;
+  aliases?: string[];
+}
+
+export interface LabelEntry {
+  label_id: string;
+  name: string;
+  color?: string | null;
+  icon?: string | null;
+  description?: string | null;
 }
 
 export interface DeviceEntry {

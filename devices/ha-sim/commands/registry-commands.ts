@@ -10,4 +10,13 @@ export const registryCommands: Record<string, CommandHandler> = {
   "config/entity_registry/list": (connection, message) => {
     connection.sendResult(message.id, connection.home.registries.listEntities());
   },
+  "config/entity_registry/list_for_display": (connection, message) => {
+    connection.sendResult(message.id, connection.home.registries.listEntitiesForDisplay());
+  },
+  "config/floor_registry/list": (connection, message) => {
+    connection.sendResult(message.id, connection.home.registries.listFloors());
+  },
+  "config/label_registry/list": (connection, message) => {
+    connection.sendResult(message.id, connection.home.registries.listLabels());
+  },
 };
