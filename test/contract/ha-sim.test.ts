@@ -395,6 +395,80 @@ describe("HaSimulator with home-assistant-js-websocket", () => {
     expect(areas.find((area) => area.area_id === device?.area_id)?.name).toBe("Living room");
   });
 
+  it("lists floors, labels and entities for display in Home Assistant's shapes", async () => {
+    const conn = await connect();
+    const floors = await conn.sendMessagePromise<Json[]>({ type: "config/floor_registry/list" });
+    const labels = await conn.sendMessagePromise<Json[]>({ type: "config/label_registry/list" });
+    const display = await conn.sendMessagePromise<{ entity_categories: Json; entities: Json[] }>({
+      type: "config/entity_registry/list_for_display",
+    });
+    const areas = await conn.sendMessagePromise<Json[]>({ type: "config/area_registry/list" });
+
+    expect(floors).toEqual([
+      {
+        aliases: [],
+        created_at: expect.any(Number),
+        floor_id: "ground_floor",
+        icon: null,
+        level: 0,
+        name: "Ground floor",
+        modified_at: expect.any(Number),
+      },
+    ]);
+    // Registry timestamps are seconds since the epoch, as Python's datetime.timestamp() gives them.
+    expect(floors[0]?.created_at as number).toBeLessThan(Date.now() / 100);
+    expect(areas.every((area) => area.floor_id === "ground_floor")).toBe(true);
+    expect(labels).toEqual([
+      {
+        color: "indigo",
+        created_at: expect.any(Number),
+        description: "Used by calm scenes",
+        icon: "mdi:leaf",
+        label_id: "calm",
+        name: "Calm",
+        modified_at: expect.any(Number),
+      },
+    ]);
+
+    // Compressed keys: ei entity_id, pl platform, ai area, lb labels, di device; null values are left out.
+    expect(display.entity_categories).toEqual({ "0": "config", "1": "diagnostic" });
+    const light = display.entities.find((entry) => entry.ei === "light.living_room");
+    expect(light).toEqual({ ei: "light.living_room", pl: "ha_sim", lb: [], di: "dev_light_living_room" });
+    expect(display.entities.find((entry) => entry.ei === "tts.piper")).toEqual({
+      ei: "tts.piper",
+      pl: "ha_sim",
+      lb: [],
+    });
+    // The same entries as the full list (none is disabled), in the same order.
+    const entities = await conn.sendMessagePromise<Json[]>({ type: "config/entity_registry/list" });
+    expect(display.entities.map((entry) => entry.ei)).toEqual(entities.map((entry) => entry.entity_id));
+  });
+
+  it("serves seeded floors and an entity's own area in list_for_display", async () => {
+    const custom = await HaSimulator.start({
+      entities: [{ entity_id: "light.desk", state: "on", area_id: "office" }],
+      areas: [{ area_id: "office", name: "Office", floor_id: "upstairs" }],
+      floors: [
+        { floor_id: "upstairs", name: "Upstairs", level: 1, aliases: ["first floor"], icon: "mdi:stairs" },
+      ],
+    });
+    try {
+      const conn = await connect(custom);
+      const floors = await conn.sendMessagePromise<Json[]>({ type: "config/floor_registry/list" });
+      const labels = await conn.sendMessagePromise<Json[]>({ type: "config/label_registry/list" });
+      const display = await conn.sendMessagePromise<{ entities: Json[] }>({
+        type: "config/entity_registry/list_for_display",
+      });
+      expect(floors).toMatchObject([
+        { floor_id: "upstairs", level: 1, aliases: ["first floor"], icon: "mdi:stairs" },
+      ]);
+      expect(labels).toEqual([]);
+      expect(display.entities).toEqual([{ ei: "light.desk", pl: "ha_sim", ai: "office", lb: [] }]);
+    } finally {
+      await custom.stop();
+    }
+  });
+
   it("playAssistRequest round-trips calm_hub_request and calm_hub_response", async () => {
     const conn = await connect();
     const requests: HassEvent[] = [];
