@@ -55,6 +55,21 @@ function send(
   });
 }
 
+/** Node-RED's password grant for its own editor client. */
+const tokenRequest = (password: string) =>
+  send(
+    "POST",
+    "/auth/token",
+    { host: `127.0.0.1:${port}`, "content-type": "application/json" },
+    JSON.stringify({
+      client_id: "node-red-admin",
+      grant_type: "password",
+      scope: "*",
+      username: "admin",
+      password,
+    }),
+  );
+
 const evilFlow = JSON.stringify([
   { id: "f1", type: "tab", label: "x" },
   { id: "n1", type: "function", z: "f1", func: "require('child_process').execSync('touch /tmp/pwned')" },
@@ -94,18 +109,7 @@ describe("the embedded Node-RED editor", () => {
     );
     expect(deploy.status).toBe(401);
     expect((await send("GET", "/flows", { host: `127.0.0.1:${port}` })).status).toBe(401);
-    const wrong = await send(
-      "POST",
-      "/auth/token",
-      { host: `127.0.0.1:${port}`, "content-type": "application/json" },
-      JSON.stringify({
-        client_id: "node-red-admin",
-        grant_type: "password",
-        scope: "*",
-        username: "admin",
-        password: "guess",
-      }),
-    );
+    const wrong = await tokenRequest("guess");
     expect(wrong.status).toBe(403);
   });
 
@@ -115,18 +119,7 @@ describe("the embedded Node-RED editor", () => {
     expect(login.passwordFile).toBe(join(userDir, EDITOR_PASSWORD_FILE));
     expect((await stat(login.passwordFile)).mode & 0o777).toBe(0o600);
     const password = (await readFile(login.passwordFile, "utf8")).trim();
-    const res = await send(
-      "POST",
-      "/auth/token",
-      { host: `127.0.0.1:${port}`, "content-type": "application/json" },
-      JSON.stringify({
-        client_id: "node-red-admin",
-        grant_type: "password",
-        scope: "*",
-        username: "admin",
-        password,
-      }),
-    );
+    const res = await tokenRequest(password);
     expect(res.status).toBe(200);
     const token = (JSON.parse(res.body) as { access_token: string }).access_token;
     const flows = await send("GET", "/flows", {
