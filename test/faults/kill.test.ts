@@ -111,6 +111,7 @@ describe("hub process killed and restarted", () => {
 mqtt: { base_topic: ${base}, client_id: ${base}-hub }
 home_assistant: { heartbeat_s: 1 }
 http: { rate_limit_per_min: 100000 }
+ingest: { accept_unknown_people: true, max_people: 10000 }
 rooms:
   living_room: { lights: [light.living_room], media_player: media_player.living_room }
 people:
