@@ -4,7 +4,7 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { resolveApiToken } from "../api/index.js";
+import { FailureLimiter, resolveApiToken } from "../api/index.js";
 import { hostAllowed, hostName, hostRefusal, isLoopback, type Logger } from "../core/index.js";
 import { packageRoot } from "../package-root.js";
 
@@ -281,12 +281,11 @@ async function start(options: NodeRedOptions): Promise<EmbeddedNodeRed> {
   };
 
   const policy = { allowed: options.allowedHosts ?? [], listen: host };
-  const refusedHosts = new Set<string>();
+  // One line per foreign name a minute, as the hub's API does: a rebinding page retries in a loop.
+  const refusedHosts = new FailureLimiter(1);
   const refuse = (hostHeader: string | undefined): string => {
     const name = hostName(hostHeader) ?? "(none)";
-    // One line per foreign name: a rebinding page retries in a loop.
-    if (!refusedHosts.has(name) && refusedHosts.size < 100) {
-      refusedHosts.add(name);
+    if (refusedHosts.fail(name, Date.now())) {
       log.warn({ host: name }, "editor request with a foreign Host header refused (http.allowed_hosts)");
     }
     return JSON.stringify(hostRefusal(hostHeader, "http.allowed_hosts"));

@@ -7,7 +7,7 @@ import { FakeClock } from "../../hub/core/index.js";
 import type { Hub } from "../../hub/hub.js";
 import { startTestBroker, type TestBroker } from "../support/broker.js";
 import { connectWearable, startTestHub, tempDir } from "../support/hub.js";
-import { sleep, waitFor } from "../support/wait-for.js";
+import { passTime, sleep, waitFor } from "../support/wait-for.js";
 
 const HOME = `
 rooms:
@@ -92,14 +92,7 @@ async function reading(h: Hub, person: string, stress: number): Promise<void> {
   await waitFor(() => h.ingest.counters.accepted > before, { what: "reading processed" });
 }
 
-/** Moves the fake clock in steps, letting the hub's async work (calls to the simulator) finish in between. */
-async function pass(ms: number, stepMs = 1_000): Promise<void> {
-  for (let t = 0; t < ms; t += stepMs) {
-    clock.advance(Math.min(stepMs, ms - t));
-    await sleep(5);
-  }
-  await sleep(50);
-}
+const pass = (ms: number, stepMs = 1_000): Promise<void> => passTime(clock, ms, stepMs);
 
 const light = (id: string) => sim.getState(id);
 

@@ -11,7 +11,7 @@ import type { Hub } from "../../hub/hub.js";
 import { startTestBroker, type TestBroker } from "../support/broker.js";
 import { type CapturedLog, captureLog } from "../support/capture-log.js";
 import { startTestHub } from "../support/hub.js";
-import { sleep, waitFor } from "../support/wait-for.js";
+import { passTime, waitFor } from "../support/wait-for.js";
 
 const HOME = `
 rooms:
@@ -69,14 +69,7 @@ async function start(options: HaSimulatorOptions = {}, log?: CapturedLog, yaml =
   return h;
 }
 
-/** Moves the shared fake clock in steps, letting calls and reports travel in between. */
-async function pass(ms: number, stepMs = 500): Promise<void> {
-  for (let t = 0; t < ms; t += stepMs) {
-    clock.advance(Math.min(stepMs, ms - t));
-    await sleep(5);
-  }
-  await sleep(50);
-}
+const pass = (ms: number, stepMs = 500): Promise<void> => passTime(clock, ms, stepMs);
 
 const state = (id: string) => sim.getState(id);
 const overridden = (h: Hub) => h.episodes.activeEpisodes()[0]?.overridden ?? [];

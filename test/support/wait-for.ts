@@ -21,3 +21,16 @@ export async function waitFor<T>(
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Moves a fake clock in steps, letting the hub's async work (calls to the simulator, reports back) run between. */
+export async function passTime(
+  clock: { advance(ms: number): void },
+  ms: number,
+  stepMs: number,
+): Promise<void> {
+  for (let t = 0; t < ms; t += stepMs) {
+    clock.advance(Math.min(stepMs, ms - t));
+    await sleep(5);
+  }
+  await sleep(50);
+}
