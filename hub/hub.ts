@@ -14,7 +14,7 @@ import {
 } from "./api/index.js";
 // --- what people see (dashboard, HA discovery, metrics, live stream) ---
 import type { EpisodeSource } from "./api/views.js";
-import { acceptsUnknownPeople, type Config } from "./config/index.js";
+import { acceptsUnknownPeople, type Config, type Location, type Rule } from "./config/index.js";
 import { HubControls } from "./controls/index.js";
 import {
   type Clock,
@@ -32,8 +32,8 @@ import { HaLink } from "./ha/index.js";
 import { Ingest, type IngestedSample, type Route } from "./ingest/index.js";
 import { MqttLink, nativeTopicFilter, stateTopic } from "./mqtt/index.js";
 import { CommandLedger, findPersonForUser } from "./override/index.js";
-import { type Decision, evaluateRules, type PlannedAction, type Rule, RuleRegistry } from "./rules/index.js";
-import { type Location, type WindDownProgress, WindDownRunner } from "./schedule/index.js";
+import { type Decision, evaluateRules, type PlannedAction, RuleRegistry } from "./rules/index.js";
+import { type WindDownProgress, WindDownRunner } from "./schedule/index.js";
 import { Store } from "./store/index.js";
 import { VERSION } from "./version.js";
 import { createVoiceService, type VoiceService, voiceApiPlugin } from "./voice/index.js";

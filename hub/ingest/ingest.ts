@@ -1,7 +1,6 @@
 import type { Clock, Logger, ParseResult, RejectReason, Sample, WearableAdapter } from "../core/index.js";
+import { PERSON_ID_PATTERN } from "../core/index.js";
 import { topicMatches } from "../mqtt/index.js";
-
-export const PERSON_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
 export interface Route {
   filter: string;

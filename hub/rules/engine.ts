@@ -1,5 +1,5 @@
+import type { Condition, Rule, RuleAction, Trigger } from "../config/index.js";
 import { inWindow, localTime, parseHhmm, type StressState } from "../core/index.js";
-import type { Condition, Rule, RuleAction, Trigger } from "./schema.js";
 
 /** One Home Assistant call the hub intends to make. Pure data: `actions/` carries it out. */
 export interface PlannedAction {

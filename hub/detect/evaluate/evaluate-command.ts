@@ -1,6 +1,6 @@
 import path from "node:path";
+import type { DetectorConfigInput } from "../../config/index.js";
 import { type CommandIo, EXIT_INPUT, EXIT_OK, EXIT_USAGE } from "../command-io.js";
-import type { DetectorConfigInput } from "../config.js";
 import type { Scores } from "./metrics.js";
 import { type EvaluationReport, evaluate } from "./run.js";
 import { loadStressPredict, parseSubjects } from "./stress-predict.js";
