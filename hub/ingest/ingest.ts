@@ -1,5 +1,8 @@
 import type { Clock, Logger, ParseResult, RejectReason, Sample, WearableAdapter } from "../core/index.js";
-import { PERSON_ID_PATTERN } from "../core/index.js";
+import { type IngestedSample, PERSON_ID_PATTERN } from "../core/index.js";
+
+export type { IngestedSample } from "../core/index.js";
+
 import { topicMatches } from "../mqtt/index.js";
 
 export interface Route {
@@ -23,12 +26,6 @@ export interface IngestOptions {
   clock: Clock;
   logger: Logger;
   getAdapter(format: string): WearableAdapter | undefined;
-}
-
-export interface IngestedSample {
-  sample: Sample;
-  /** False for readings older than max_age: they teach the baseline but never trigger an action. */
-  fresh: boolean;
 }
 
 export interface IngestCounters {
