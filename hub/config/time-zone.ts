@@ -1,4 +1,5 @@
-import type { Config, Location } from "./index.js";
+import type { Config } from "./schema.js";
+import type { Location } from "./wind-down.js";
 
 /** What Home Assistant says of itself (`get_config`), as far as time and place go. */
 export interface HaPlace {

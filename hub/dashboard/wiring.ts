@@ -2,10 +2,16 @@
  * What people see, wired to the hub in one place: Home Assistant discovery entities, the stress history
  * behind the charts, Prometheus metrics, the live stream, the dashboard's API routes and the page itself.
  */
-import type { ApiPlugin } from "../api/index.js";
-import { LiveStream } from "../api/live.js";
-import { Metrics, metricsRoutes } from "../api/metrics.js";
-import { type EpisodeSource, type EpisodeView, isRunning, viewRoutes } from "../api/views.js";
+import {
+  type ApiPlugin,
+  type EpisodeSource,
+  type EpisodeView,
+  isRunning,
+  LiveStream,
+  Metrics,
+  metricsRoutes,
+  viewRoutes,
+} from "../api/index.js";
 import type { Config, Location } from "../config/index.js";
 import type { ControlState, HubControls } from "../controls/index.js";
 import {
