@@ -299,11 +299,10 @@ export class Hub {
       component(
         "mqtt",
         async () => {
-          for (const filter of this.ingest.filters()) this.mqtt.subscribe(filter);
+          const filters = this.ingest.filters();
+          for (const filter of filters) this.mqtt.subscribe(filter);
           subscriptions.add(
-            this.mqtt.onMessage((topic, payload) => {
-              if (!this.views.owns(topic)) this.pipeline.handleMessage(topic, payload);
-            }),
+            this.mqtt.onTopics(filters, (topic, payload) => this.pipeline.handleMessage(topic, payload)),
           );
           await this.mqtt.start();
         },

@@ -140,11 +140,6 @@ export class HubViews {
     this.discovery?.publishEpisode(e.person, running);
   }
 
-  /** MQTT topics the views consume (Home Assistant commands and birth); not wearable readings. */
-  owns(topic: string): boolean {
-    return this.discovery?.owns(topic) ?? false;
-  }
-
   /** Per-person delete. */
   forget(person: string): void {
     this.history.forget(person);
