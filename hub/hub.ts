@@ -201,6 +201,7 @@ export class Hub {
     this.windDown = new WindDownRunner({
       windDowns: config.wind_down,
       roomLights: (room) => own(config.rooms, room)?.lights ?? [],
+      roomName: (room) => own(config.rooms, room)?.name,
       clock: this.clock,
       logger,
       location: () => this.location(),
@@ -210,7 +211,7 @@ export class Hub {
       anyoneHome: () => this.anyoneHome(),
       loadProgress: (key) => this.store.getDoc<WindDownProgress>("wind_down", key),
       saveProgress: (key, progress) => this.store.putDoc("wind_down", key, progress, this.clock.now()),
-      playSoundscape: (room, name) => this.episodes.playSoundscape(room, name),
+      playSoundscape: (room, name, by) => this.episodes.playSoundscape(room, name, by),
       onEvent: (kind, plan, detail) =>
         this.events.emit("wind_down", {
           phase: kind === "started" ? "start" : kind === "handed_back" ? "end" : kind,
@@ -266,7 +267,7 @@ export class Hub {
           .slice(0, 20);
         return [...active, ...ended].map(toView);
       },
-      stopEpisode: async (id) => (await this.episodes.stopEpisode({ id })) !== undefined,
+      stopEpisode: async (id, by) => (await this.episodes.stopEpisode({ id }, "stopped", by)) !== undefined,
       onEpisode: (listener) => {
         const handler = (e: EpisodeView): void => listener(toView(e));
         this.events.on("episode", handler);
@@ -277,7 +278,12 @@ export class Hub {
 
   private async calmNow(room: string): Promise<void> {
     const person = own(this.config.rooms, room)?.people[0] ?? "household";
-    const r = await this.episodes.startEpisode({ person, room, reason: "calm now button" });
+    const r = await this.episodes.startEpisode({
+      person,
+      room,
+      reason: "calm now button",
+      cause: { kind: "button", why: "Calm now was pressed in Home Assistant" },
+    });
     if (!r.ok) this.logger.info({ component: "hub", room }, `calm now not started: ${r.reason}`);
   }
 
@@ -331,6 +337,7 @@ export class Hub {
         room: str(a.data?.room),
         soundscape: str(a.data?.soundscape),
         reason: `rule ${a.rule_id}`,
+        cause: a.trigger.cause,
       });
       if (!r.ok) throw new Error(r.reason);
       return r.already_running
@@ -338,14 +345,18 @@ export class Hub {
         : `episode ${r.episode.id} started in ${r.episode.room}`;
     });
     this.runner.registerLocal("end_episode", async (a) => {
-      const ended = await this.episodes.stopEpisode({ person: a.person, room: str(a.data?.room) });
+      const ended = await this.episodes.stopEpisode(
+        { person: a.person, room: str(a.data?.room) },
+        "stopped",
+        a.trigger.cause,
+      );
       return ended ? `episode ${ended.id} ended` : "no episode was running";
     });
     this.runner.registerLocal("play_soundscape", async (a) => {
       const room = str(a.data?.room) ?? own(this.config.people, a.person)?.room;
       const name = str(a.data?.soundscape) ?? this.config.episodes.soundscape;
       if (!room || !name) throw new Error("play_soundscape needs a room and a soundscape");
-      const r = await this.episodes.playSoundscape(room, name);
+      const r = await this.episodes.playSoundscape(room, name, a.trigger.cause);
       if (!r.ok) throw new Error(r.detail);
       return r.detail;
     });
@@ -592,7 +603,13 @@ export class Hub {
     const now = this.clock.now();
     const decisions = evaluateRules(
       this.rules.active(),
-      { person: state.person, state, previous, reading_id: readingId },
+      {
+        person: state.person,
+        state,
+        previous,
+        reading_id: readingId,
+        name: own(this.config.people, state.person)?.name,
+      },
       {
         now,
         timeZone: this.timeZone,

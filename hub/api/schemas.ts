@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { StressLevelSchema, StressStateSchema } from "../core/index.js";
+import { ActionCauseSchema, StressLevelSchema, StressStateSchema } from "../core/index.js";
 import { RuleSchema } from "../rules/index.js";
 
 export const ErrorBodySchema = z.object({
@@ -31,6 +31,7 @@ export const ActionLogEntrySchema = z.object({
     level: z.string(),
     at: z.number(),
     reading_id: z.string().optional(),
+    cause: ActionCauseSchema.optional(),
   }),
   call: z.object({
     domain: z.string(),

@@ -1,3 +1,11 @@
+export {
+  type ActionCause,
+  type ActionCauseKind,
+  ActionCauseKindSchema,
+  ActionCauseSchema,
+  type CauseOrigin,
+  displayName,
+} from "./cause.js";
 export { type Cancel, type Clock, FakeClock, systemClock } from "./clock.js";
 export { HubError, type HubErrorCode, type Issue, toError, ValidationError } from "./errors.js";
 export { type HostPolicy, hostAllowed, hostName, hostRefusal, isLoopback } from "./host-check.js";

@@ -125,6 +125,8 @@ export class HubViews {
         location: () => hub.location(),
         bands: () => ({ elevated: hub.config.detector.elevated_enter, high: hub.config.detector.high_enter }),
         episodeChanged: (e) => this.episodeChanged(e),
+        actions: (limit) => hub.store.recentActions(limit),
+        rooms: () => Object.entries(hub.config.rooms).map(([id, r]) => ({ id, name: r.name ?? id })),
       }),
       this.live.routes(),
       metricsRoutes(this.metrics),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { CauseOrigin } from "../core/index.js";
 
 export const EpisodeEndReasonSchema = z.enum([
   "calm",
@@ -18,6 +19,8 @@ export interface EpisodeRequest {
   /** Why, in words, e.g. "stress high", "voice request", "calm now button". */
   reason: string;
   soundscape?: string | undefined;
+  /** What asked for it, for the action log (a rule's reading, a voice request, a button …). */
+  cause?: CauseOrigin | undefined;
 }
 
 export interface EpisodeView {
@@ -32,6 +35,8 @@ export interface EpisodeView {
   soundscape: string | null;
   /** Entities a person changed by hand during the episode; the hub leaves them alone. */
   overridden: string[];
+  /** Why it ended, in words ("Stop was pressed on the dashboard"); absent while it runs. */
+  ended_why?: string | undefined;
 }
 
 export type EpisodeStartResult =
@@ -45,8 +50,13 @@ export interface EpisodeControl {
   stop(
     selector: { person?: string; room?: string; id?: string },
     reason?: EpisodeEndReason,
+    by?: CauseOrigin,
   ): Promise<EpisodeView | undefined>;
   active(): EpisodeView[];
   /** Plays a named soundscape in a room under the volume caps and quiet hours, outside an episode. */
-  playSoundscape(room: string, soundscape: string): Promise<{ ok: boolean; detail: string }>;
+  playSoundscape(
+    room: string,
+    soundscape: string,
+    by?: CauseOrigin,
+  ): Promise<{ ok: boolean; detail: string }>;
 }

@@ -1,4 +1,11 @@
-import { inWindow, localTime, parseHhmm, type StressState } from "../core/index.js";
+import {
+  type ActionCause,
+  displayName,
+  inWindow,
+  localTime,
+  parseHhmm,
+  type StressState,
+} from "../core/index.js";
 import type { Condition, Rule, RuleAction, Trigger } from "./schema.js";
 
 /** One Home Assistant call the hub intends to make. Pure data: `actions/` carries it out. */
@@ -14,7 +21,8 @@ export interface PlannedAction {
   created_at: number;
   /** Dropped, not executed, after this instant. */
   not_after: number;
-  trigger: { score: number; level: string; at: number; reading_id?: string };
+  /** The reading the decision saw; `cause` says what actually set it off (absent in older log entries). */
+  trigger: { score: number; level: string; at: number; reading_id?: string; cause?: ActionCause };
 }
 
 export type DecisionOutcome = "fired" | "cooldown" | "conditions" | "disabled";
@@ -34,6 +42,8 @@ export interface StressEvent {
   /** The person's estimate before this one, if any. */
   previous?: StressState | undefined;
   reading_id?: string | undefined;
+  /** The person's configured name, for the action log's words. */
+  name?: string | undefined;
 }
 
 export interface RuleContext {
@@ -98,11 +108,23 @@ export function planAction(
       level: event.state.level,
       at: event.state.at,
       ...(event.reading_id === undefined ? {} : { reading_id: event.reading_id }),
+      cause: ruleCause(rule.id, event),
     },
   };
   if (resolved.target) planned.target = resolved.target as Record<string, string | string[]>;
   if (resolved.data) planned.data = resolved.data;
   return planned;
+}
+
+/** One rule firing on one reading is one decision: all its actions share the cause. */
+export function ruleCause(ruleId: string, event: StressEvent): ActionCause {
+  const why = `${displayName(event.person, event.name)}'s stress was ${event.state.level} (${Math.round(event.state.score)})`;
+  return {
+    kind: "reading",
+    id: `${ruleId}:${event.person}:${event.state.at}`,
+    why,
+    summary: `${why} → rule ${ruleId}`,
+  };
 }
 
 /**

@@ -7,6 +7,7 @@ export {
   type PlannedAction,
   planAction,
   type RuleContext,
+  ruleCause,
   type StressEvent,
   substitutePerson,
   triggerMatches,
