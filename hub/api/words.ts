@@ -90,7 +90,7 @@ function soundName(data: unknown): string {
 }
 
 /** What a decision's calls did, in a few words: "dimmed 2 lights, rain at 30 %". */
-function effects(entries: readonly ActionLogEntry[], ending: boolean): string {
+function effects(entries: readonly ActionLogEntry[], ending: boolean, sound?: string): string {
   const words: string[] = [];
   const calls = entries.filter((e) => e.call.domain !== "calm");
   const lights = calls.filter((e) => e.call.domain === "light");
@@ -109,7 +109,8 @@ function effects(entries: readonly ActionLogEntry[], ending: boolean): string {
   const play = media.find((e) => e.call.service === "play_media");
   const volume = media.find((e) => e.call.service === "volume_set");
   const level = (volume?.call.data as Record<string, unknown> | undefined)?.volume_level;
-  if (play) {
+  if (play && sound) words.push(sound);
+  else if (play) {
     const pct = typeof level === "number" ? ` at ${Math.round(level * 100)} %` : "";
     words.push(`${soundName(play.call.data)}${pct}`);
   } else if (ending && media.length) words.push("sound stopped, volume put back");
@@ -172,7 +173,7 @@ export function groupActions(
     const pending = list.some((e) => (e.result as string) === "pending");
     const failed = list.filter((e) => e.result !== "ok" && (e.result as string) !== "pending");
     const result = pending ? "pending" : failed.length === 0 ? "ok" : done === 0 ? "failed" : "partly";
-    const what = effects(list, ending);
+    const what = effects(list, ending, cause.sound);
     const trouble = failed[0]
       ? ` — ${failed.length === list.length ? "not done" : `${failed.length} of ${list.length} not done`}: ${failed[0].detail}`
       : "";

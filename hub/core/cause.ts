@@ -26,6 +26,10 @@ export const ActionCauseSchema = z.object({
   summary: z
     .string()
     .describe('Cause and decision, e.g. "Alice\'s stress was high (78) → calm episode in the Living room"'),
+  sound: z
+    .string()
+    .optional()
+    .describe('The sound it aims for, e.g. "rain at 30 %" (its calls show only the first step of the ramp)'),
 });
 export type ActionCause = z.infer<typeof ActionCauseSchema>;
 

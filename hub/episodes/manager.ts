@@ -577,11 +577,17 @@ export class EpisodeManager {
       };
     }
     const origin = record.cause ?? { kind: "api", why: record.reason };
+    const title = record.soundscape ? own(this.deps.config.soundscapes, record.soundscape)?.title : undefined;
     return {
       kind: origin.kind,
       id: origin.id ?? `episode:${record.id}:start`,
       why: origin.why,
       summary: `${origin.why} → calm episode in the ${room}`,
+      ...(record.soundscape && record.volume !== null
+        ? {
+            sound: `${(title ?? record.soundscape.replaceAll("_", " ")).toLowerCase()} at ${Math.round(record.volume * 100)} %`,
+          }
+        : {}),
     };
   }
 
