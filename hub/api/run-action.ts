@@ -122,13 +122,9 @@ export function requestCause(body: RunActionBody, key: string): ActionCause {
   if (c?.via === "node-red") {
     const flow = c.flow ? `Node-RED flow "${c.flow}"` : "a Node-RED flow";
     const why = c.why ?? `${flow} ran`;
-    return {
-      kind: "node_red",
-      id: c.id ?? key,
-      why,
-      summary: c.why ? `${why} → ${flow}` : `${why}: ${body.action}`,
-    };
+    // The log adds what the call did ("…: scene calm_alice"), so the summary names only who and why.
+    return { kind: "node_red", id: c.id ?? key, why, summary: c.why ? `${why} → ${flow}` : why };
   }
   const why = c?.why ?? "a request to the hub's API";
-  return { kind: "api", id: c?.id ?? key, why, summary: `${why} → ${body.action}` };
+  return { kind: "api", id: c?.id ?? key, why, summary: why };
 }

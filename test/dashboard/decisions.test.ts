@@ -170,7 +170,7 @@ rules: [{ id: calm-episode, trigger: { type: level, to: high }, cooldown_s: 0, a
     const api = page.locator("#actions > li[data-kind=api]").first();
     await api.waitFor();
     expect(await api.locator("summary").textContent()).toContain(
-      "a request to the hub's API → light.turn_on",
+      "a request to the hub's API: turned on 1 light",
     );
   });
 
