@@ -342,7 +342,7 @@ export class Hub {
       if (!r.ok) throw new Error(r.reason);
       return r.already_running
         ? `episode ${r.episode.id} already running`
-        : `episode ${r.episode.id} started in ${r.episode.room}`;
+        : `episode ${r.episode.id} started in the ${own(this.config.rooms, r.episode.room)?.name ?? r.episode.room}`;
     });
     this.runner.registerLocal("end_episode", async (a) => {
       const ended = await this.episodes.stopEpisode(

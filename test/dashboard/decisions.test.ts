@@ -44,7 +44,7 @@ rooms:
   living_room: { name: Living room, lights: [light.living_room, light.hall], media_player: media_player.living_room }
 location: { latitude: 52.52, longitude: 13.40, time_zone: Europe/Berlin }
 episodes: { soundscape: rain, volume: 0.3 }
-wind_down: [{ rooms: [living_room], start: { bedtime: "22:00" }, duration_min: 45 }]
+wind_down: [{ rooms: [living_room], start: { sun: sunset, offset_min: 30, earliest: "21:00" }, duration_min: 45 }]
 rules: [{ id: calm-episode, trigger: { type: level, to: high }, cooldown_s: 0, actions: [{ action: calm.start_episode }] }]
 `,
     });
@@ -175,7 +175,7 @@ rules: [{ id: calm-episode, trigger: { type: level, to: high }, cooldown_s: 0, a
   });
 
   it("every time on the page is the browser's local time in one format; rooms by name", async () => {
-    // The wind-down at 22:00 in Berlin is 16:00 in New York in winter, 04:00 PM in en-US.
+    // The wind-down at 21:00 in Berlin (held to its earliest start) is 03:00 PM in New York in winter.
     const item = page.locator("#schedule li").first();
     await item.waitFor();
     const entry = (
@@ -189,6 +189,10 @@ rules: [{ id: calm-episode, trigger: { type: level, to: high }, cooldown_s: 0, a
     );
     expect(await item.locator(".time").textContent()).toContain(expected);
     expect(await item.textContent()).toContain("Living room");
+    // The hub's note is in the home's 24 h clock; the page says it in its own format.
+    const sub = (await item.locator(".sub").textContent()) ?? "";
+    expect(sub).toMatch(/^sunset \+30 min would be \d{2}:\d{2} [AP]M; starts at the earliest allowed$/);
+    expect(await item.textContent()).not.toMatch(/\b\d{2}:\d{2}\b(?! [AP]M)/);
     const times = await page.locator(".time").allTextContents();
     expect(times.length).toBeGreaterThan(3);
     for (const t of times) {

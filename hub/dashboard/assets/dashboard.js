@@ -480,19 +480,35 @@ async function loadSchedule() {
   list.replaceChildren();
   if (entries.length === 0) list.append(h("li", { class: "empty" }, "No wind-down tonight."));
   for (const w of entries) {
-    const anchor =
-      w.anchor.type === "bedtime"
-        ? `bedtime ${clock(Date.parse(w.anchor.at))}`
-        : `${w.anchor.event.replaceAll("_", " ")}${w.anchor.offset_min ? ` ${w.anchor.offset_min > 0 ? "+" : "−"}${Math.abs(w.anchor.offset_min)} min` : ""}`;
+    const anchor = anchorWords(w);
     list.append(
       h(
         "li",
         { "data-room": w.room },
         h("span", { class: "time" }, `${clock(Date.parse(w.start))} → ${clock(Date.parse(w.end))}`),
-        h("span", { class: "grow" }, roomName(w.room), h("span", { class: "sub" }, w.note ?? anchor)),
+        h("span", { class: "grow" }, roomName(w.room), h("span", { class: "sub" }, anchor)),
       ),
     );
   }
+}
+
+/**
+ * What the wind-down's start is tied to, with its times in the page's format. The hub's own note (written for the
+ * terminal, in the home's clock) is used only for the rare cases this does not cover (polar days, DST gaps).
+ */
+function anchorWords(w) {
+  if (w.anchor.type === "bedtime") return w.note ?? `bedtime ${clock(Date.parse(w.anchor.at))}`;
+  const offset = w.anchor.offset_min
+    ? ` ${w.anchor.offset_min > 0 ? "+" : "−"}${Math.abs(w.anchor.offset_min)} min`
+    : "";
+  const sun = `${w.anchor.event.replaceAll("_", " ")}${offset}`;
+  if (!w.anchor.at) return w.note ?? sun;
+  const plain = clock(Date.parse(w.anchor.at) + w.anchor.offset_min * 60_000);
+  if (w.note?.startsWith("clamped to earliest"))
+    return `${sun} would be ${plain}; starts at the earliest allowed`;
+  if (w.note?.startsWith("clamped to latest"))
+    return `${sun} would be ${plain}; starts at the latest allowed`;
+  return w.note ?? `${sun}, ${plain}`;
 }
 
 /** The past week's and tonight's wind-downs, to mark them on the charts. */
