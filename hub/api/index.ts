@@ -28,4 +28,4 @@ export {
 } from "./run-action.js";
 export { type Health, HealthSchema } from "./schemas.js";
 export { resolveApiToken, TOKEN_FILE } from "./token-file.js";
-export { describeAction } from "./words.js";
+export { type DecisionGroup, DecisionGroupSchema, describeAction, groupActions } from "./words.js";
