@@ -31,4 +31,4 @@ export {
 export { ErrorBodySchema, type Health, HealthSchema } from "./schemas.js";
 export { resolveApiToken, TOKEN_FILE } from "./token-file.js";
 export { type EpisodeSource, type EpisodeView, isRunning, viewRoutes } from "./views.js";
-export { describeAction } from "./words.js";
+export { type DecisionGroup, DecisionGroupSchema, describeAction, groupActions } from "./words.js";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { RuleSchema } from "../config/index.js";
-import { StressLevelSchema, StressStateSchema } from "../core/index.js";
+import { ActionCauseSchema, StressLevelSchema, StressStateSchema } from "../core/index.js";
 
 export const ErrorBodySchema = z.object({
   code: z.string(),
@@ -31,6 +31,7 @@ export const ActionLogEntrySchema = z.object({
     level: z.string(),
     at: z.number(),
     reading_id: z.string().optional(),
+    cause: ActionCauseSchema.optional(),
   }),
   call: z.object({
     domain: z.string(),
