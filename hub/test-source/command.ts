@@ -114,6 +114,7 @@ export async function testSourceCommand(
   io.stdout(`  MQTT ${broker}: connected, subscribed to ${filters.join(", ")}\n`);
 
   let ha: HaLink | undefined;
+  let stopHaLog: (() => void) | undefined;
   const haIds = watch.haEntityIds();
   if (haIds.length > 0) {
     if (!config.home_assistant.token) {
@@ -130,7 +131,7 @@ export async function testSourceCommand(
         entityIds: () => haIds,
       });
       const link = ha;
-      link.onState((state, detail) =>
+      stopHaLog = link.onState((state, detail) =>
         io.stdout(`  Home Assistant ${config.home_assistant.url}: ${state}${detail ? ` (${detail})` : ""}\n`),
       );
       link.onEntities((_all, changed) => print(watch.onHaStates(changed)));
@@ -163,6 +164,7 @@ export async function testSourceCommand(
     }
     return `check that the bridge publishes to ${s.name} on ${broker} (mosquitto_sub -t '${s.name}' -v shows what arrives)`;
   };
+  stopHaLog?.();
   const elapsed = Math.round((clock.now() - watch.startedAt) / 1000);
   io.stdout(`\nSummary after ${elapsed} s:\n`);
   for (const line of watch.summary(hint)) io.stdout(`  ${line}\n`);
@@ -197,9 +199,8 @@ async function connectMqtt(config: Config): Promise<MqttClient> {
       client.end(true);
       reject(err);
     };
-    const onError = (err: Error): void => {
-      if (fatalConnectProblem(err)) fail(err);
-    };
+    // Unlike the hub, which keeps retrying, a wiring check reports the first failure: the user is waiting.
+    const onError = (err: Error): void => fail(err);
     const timeout = setTimeout(
       () => fail(new Error(`no answer within ${MQTT_CONNECT_TIMEOUT_MS / 1000} s`)),
       MQTT_CONNECT_TIMEOUT_MS,
