@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { type EmbeddedBroker, startEmbeddedBroker } from "../../devices/broker/index.js";
 import { HaSimulator } from "../../devices/ha-sim/index.js";
 import { parseConfig } from "../../hub/config/index.js";
@@ -67,6 +68,35 @@ describe("wearable guides: snippets", () => {
     ];
     expect(examples.length, `${guide} shows a reading`).toBeGreaterThan(0);
     for (const p of examples) expect(() => JSON.parse(p)).not.toThrow();
+  });
+
+  it("ble-strap: the ESPHome configuration is YAML, notifies on 0x2A37 and publishes to the hub's topic", () => {
+    const [esphome] = blocks("ble-strap.md").filter((b) => b.info === "yaml esphome");
+    if (!esphome) throw new Error("ble-strap.md has no ```yaml esphome block");
+    const secret = { tag: "!secret", resolve: (name: string) => `secret:${name}` };
+    const node = parseYaml(esphome.body, { customTags: [secret] }) as {
+      mqtt: { id: string };
+      sensor: {
+        platform: string;
+        service_uuid: string;
+        characteristic_uuid: string;
+        notify: boolean;
+        lambda: string;
+      }[];
+    };
+    const [sensor] = node.sensor;
+    expect(sensor).toMatchObject({
+      platform: "ble_client",
+      service_uuid: "180d",
+      characteristic_uuid: "2a37",
+      notify: true,
+    });
+    const config = parseConfig(configOf("ble-strap.md"), {});
+    const topic = config.people.alice?.sources.find((s) => "topic" in s);
+    expect(sensor?.lambda).toContain(
+      `id(${node.mqtt.id}).publish("${topic && "topic" in topic ? topic.topic : "?"}"`,
+    );
+    expect(sensor?.lambda).toContain("format_hex(x)");
   });
 });
 
