@@ -261,6 +261,7 @@ export class SourceWatch {
       }
       lines.push(`${person}: ${parts.join("; ")}`);
     }
+    if (lines.length === 0) lines.push(`nothing arrived on ${this.filters().join(", ")}`);
     return lines;
   }
 }
