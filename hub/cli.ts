@@ -17,6 +17,7 @@ import {
   planWindDowns,
   SCHEDULE_USAGE,
 } from "./schedule/index.js";
+import { testSourceCommand } from "./test-source/index.js";
 import { VERSION } from "./version.js";
 
 export interface CliIo {
@@ -202,6 +203,7 @@ const commands: Record<string, Command> = {
   hrv: (argv, io) => hrvCommand(argv, io),
   schedule,
   start,
+  "test-source": (argv, io) => testSourceCommand(argv, io),
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

@@ -10,14 +10,7 @@ import {
   runActionPlugin,
   runViaActionRunner,
 } from "./api/index.js";
-import {
-  acceptsUnknownPeople,
-  type Config,
-  type Location,
-  locationOf,
-  type Rule,
-  timeZoneOf,
-} from "./config/index.js";
+import { type Config, type Location, locationOf, type Rule, timeZoneOf } from "./config/index.js";
 import { HubControls } from "./controls/index.js";
 import {
   type ActionOutcome,
@@ -40,8 +33,8 @@ import { StressDetector } from "./detect/index.js";
 import { calmActions, EpisodeManager, type EpisodeView, episodeControl } from "./episodes/index.js";
 import { createFriendSuggester, type FriendSuggester } from "./friends/index.js";
 import { anyoneHome, HaLink } from "./ha/index.js";
-import { Ingest, type Route } from "./ingest/index.js";
-import { MqttLink, nativeTopicFilter } from "./mqtt/index.js";
+import { type Ingest, ingestFromConfig } from "./ingest/index.js";
+import { MqttLink } from "./mqtt/index.js";
 import { CommandLedger, TokenUserCheck } from "./override/index.js";
 import { ReadingPipeline } from "./pipeline.js";
 import { type DryRunReading, dryRunRule, RuleRegistry } from "./rules/index.js";
@@ -147,20 +140,9 @@ export class Hub {
       entityIds: () => watchedEntities(config),
       ...(options.haAuthRetryMs === undefined ? {} : { authRetryMs: options.haAuthRetryMs }),
     });
-    this.ingest = new Ingest({
-      baseTopic: config.mqtt.base_topic,
-      routes: readingRoutes(config),
-      acceptUnknownPeople: acceptsUnknownPeople(config),
-      maxPeople: config.ingest.max_people,
-      knownPeople: new Set(Object.keys(config.people)),
-      maxPayloadBytes: config.ingest.max_payload_bytes,
-      maxAgeMs: config.ingest.max_age_s * 1000,
-      futureToleranceMs: config.ingest.future_tolerance_s * 1000,
-      logIntervalMs: config.ingest.log_interval_s * 1000,
-      clock: this.clock,
-      logger,
-      getAdapter,
-    });
+    // The same construction as `calm-hub test-source`'s, so both judge a reading alike.
+    const wiring = ingestFromConfig(config, { clock: this.clock, logger, getAdapter });
+    this.ingest = wiring.ingest;
     this.rules = new RuleRegistry(config.rules, this.store, config.home_assistant.allowed_services);
     this.runner = new ActionRunner({
       store: this.store,
@@ -241,6 +223,7 @@ export class Hub {
       logger,
       bus: this.events,
       ingest: this.ingest,
+      haSources: wiring.haSources,
       detector: this.detector,
       rules: this.rules,
       store: this.store,
@@ -573,16 +556,6 @@ export class Hub {
     if (samples + actions > 0)
       this.logger.info({ component: "store", samples, actions }, "retention: old records deleted");
   }
-}
-
-/** MQTT filters that carry readings: each person's configured topics, then the native topic. */
-function readingRoutes(config: Config): Route[] {
-  const routes: Route[] = [];
-  for (const [person, p] of Object.entries(config.people))
-    for (const source of p.sources)
-      if ("topic" in source) routes.push({ filter: source.topic, format: source.format, person });
-  routes.push({ filter: nativeTopicFilter(config.mqtt.base_topic), format: "native" });
-  return routes;
 }
 
 /** The Home Assistant entities the hub reads: its rooms' lights and speakers, and its people's presence. */

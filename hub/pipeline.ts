@@ -1,4 +1,4 @@
-import { type HaMetric, sampleFromHaState } from "../devices/adapters/index.js";
+import { sampleFromHaState } from "../devices/adapters/index.js";
 import type { Config } from "./config/index.js";
 import type { HubControls } from "./controls/index.js";
 import {
@@ -14,7 +14,7 @@ import {
   type StressState,
 } from "./core/index.js";
 import type { StressDetector } from "./detect/index.js";
-import type { Ingest } from "./ingest/index.js";
+import type { HaSource, Ingest } from "./ingest/index.js";
 import { stateTopic } from "./mqtt/index.js";
 import { evaluateRules, type RuleRegistry } from "./rules/index.js";
 import type { Store } from "./store/index.js";
@@ -30,6 +30,8 @@ export interface PipelineDeps {
   /** Observers only (history, metrics, live stream): told after the behaviour below has run. */
   bus: EventBus<HubEvents>;
   ingest: Ingest;
+  /** Home Assistant sensors that are a person's wearable source (from `ingestFromConfig`). */
+  haSources: ReadonlyMap<string, HaSource>;
   detector: StressDetector;
   rules: RuleRegistry;
   store: Pick<Store, "lastFired" | "recordFired">;
@@ -53,15 +55,11 @@ export class ReadingPipeline {
   private readonly d: PipelineDeps;
   private readonly sleep = new Map<string, SleepState>();
   /** Home Assistant sensors that are wearable sources: entity id → whose and what. */
-  private readonly haSources = new Map<string, { person: string; metric: HaMetric }>();
   private readonly lastPublished = new Map<string, { level: string; score: number; at: number }>();
   private sampleBuffer: IngestedSample["sample"][] = [];
 
   constructor(deps: PipelineDeps) {
     this.d = deps;
-    for (const [person, p] of Object.entries(deps.config.people))
-      for (const source of p.sources)
-        if ("entity_id" in source) this.haSources.set(source.entity_id, { person, metric: source.metric });
   }
 
   isAsleep(person: string): boolean {
@@ -82,7 +80,7 @@ export class ReadingPipeline {
   handleHaEntities(changed: readonly { entity_id: string }[]): void {
     const now = this.d.clock.now();
     for (const entity of changed) {
-      const source = this.haSources.get(entity.entity_id);
+      const source = this.d.haSources.get(entity.entity_id);
       if (!source) continue;
       const result = sampleFromHaState(entity, {
         person: source.person,

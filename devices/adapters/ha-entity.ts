@@ -61,7 +61,8 @@ export interface HaSampleOptions {
  * Sample's unit. */
 const UNITS: Record<HaMetric, Record<string, (v: number) => number>> = {
   hr: { bpm: id, "beats/min": id, "count/min": id, "1/min": id },
-  stress: { "": id, "%": id },
+  // "level": the Garmin Connect integration's stress sensors (0-100, Garmin's own scale).
+  stress: { "": id, "%": id, level: id },
   rmssd: { ms: id },
   resp: { "breaths/min": id, brpm: id, bpm: id, "count/min": id, "1/min": id, rpm: id },
   skin_temp: { "°c": id, c: id, "°f": (f) => ((f - 32) * 5) / 9, f: (f) => ((f - 32) * 5) / 9 },

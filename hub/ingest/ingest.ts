@@ -26,6 +26,15 @@ export interface IngestOptions {
   clock: Clock;
   logger: Logger;
   getAdapter(format: string): WearableAdapter | undefined;
+  /** Told of every refusal with its reason and detail (calm-hub test-source shows them to the user). */
+  onReject?: (rejection: Rejection) => void;
+}
+
+export interface Rejection {
+  reason: RejectReason;
+  /** The MQTT topic, or the Home Assistant entity id. */
+  topic: string;
+  detail: string;
 }
 
 export interface IngestCounters {
@@ -170,6 +179,7 @@ export class Ingest {
 
   private reject(reason: RejectReason, topic: string, detail: string): [] {
     this.counters.rejected[reason] = (this.counters.rejected[reason] ?? 0) + 1;
+    this.opts.onReject?.({ reason, topic, detail });
     // Details can echo payload content, so they stay at debug; the summary names only topics and reasons.
     this.opts.logger.debug({ component: "ingest", topic, reason, detail }, "payload rejected");
     const k = `${reason} on ${topic}`;

@@ -8,6 +8,7 @@ export {
   slug,
 } from "./discovery.js";
 export {
+  fatalConnectProblem,
   type MessageHandler,
   MqttLink,
   type MqttLinkOptions,

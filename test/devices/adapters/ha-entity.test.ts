@@ -50,6 +50,12 @@ describe("sampleFromHaState", () => {
     expect(one(sampleFromHaState(temp, { ...opts, metric: "skin_temp" })).skin_temp).toBeCloseTo(34, 9);
     const stress = state({ entity_id: "sensor.alex_stress", state: "55" }, { unit_of_measurement: null });
     expect(one(sampleFromHaState(stress, { ...opts, metric: "stress" })).stress).toBe(55);
+    // The Garmin Connect integration gives its stress sensors the unit "level".
+    const garmin = state(
+      { entity_id: "sensor.garmin_connect_average_stress_level", state: "31" },
+      { unit_of_measurement: "level" },
+    );
+    expect(one(sampleFromHaState(garmin, { ...opts, metric: "stress" })).stress).toBe(31);
     const eda = state({ entity_id: "sensor.band_eda", state: "4.2" }, { unit_of_measurement: "µS" });
     expect(one(sampleFromHaState(eda, { ...opts, metric: "eda" })).eda).toBe(4.2);
   });
