@@ -20,7 +20,11 @@ export const RunActionBodySchema = RuleActionSchema.extend({
 export type RunActionBody = z.infer<typeof RunActionBodySchema>;
 
 export const RunActionResultSchema = z.object({
-  result: z.string().describe("ok, error, expired, dropped or refused"),
+  result: z
+    .string()
+    .describe(
+      "ok, error, unknown (sent, no answer: Home Assistant may have acted), expired, dropped or refused",
+    ),
   detail: z.string(),
 });
 export type RunActionResult = z.infer<typeof RunActionResultSchema>;

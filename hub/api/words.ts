@@ -12,7 +12,8 @@ const RESULT_WORDS: Record<string, string> = {
   error: "Home Assistant refused",
   expired: "dropped because it was too late",
   dropped: "dropped",
-  refused: "refused by the hub (not an allowed service or entity)",
+  refused: "held back by the hub",
+  unknown: "no answer from Home Assistant, which may have done it (not sent again)",
   pending: "waiting for Home Assistant",
 };
 
@@ -22,6 +23,7 @@ const HUB_RESULT_WORDS: Record<string, string> = {
   error: "the hub could not",
   expired: "dropped because it was too late",
   dropped: "dropped",
+  refused: "held back by the hub",
   pending: "waiting for the hub",
 };
 

@@ -52,6 +52,7 @@ export {
   serviceAllowed,
 } from "./service-policy.js";
 export { type StressLevel, StressLevelSchema, type StressState, StressStateSchema } from "./stress.js";
+export { uniqueId } from "./unique.js";
 export {
   formatZoned,
   isTimeZone,

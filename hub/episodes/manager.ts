@@ -1,6 +1,6 @@
 import type { ActionOutcome } from "../actions/index.js";
 import type { Config, RoomConfig } from "../config/index.js";
-import { type Cancel, type Clock, type Logger, own, type StressState } from "../core/index.js";
+import { type Cancel, type Clock, type Logger, own, type StressState, uniqueId } from "../core/index.js";
 import { isOverride, type ObservedChange } from "../override/index.js";
 import type { PlannedAction } from "../rules/index.js";
 import type { Store } from "../store/index.js";
@@ -223,7 +223,7 @@ export class EpisodeManager {
     if (sound.skipped && soundscape)
       logger.info({ component: "episodes", room: found.id }, `no soundscape: ${sound.skipped}`);
 
-    const id = `${request.person}-${now.toString(36)}`;
+    const id = uniqueId(`${request.person}-`, now);
     const stress = this.lastStress.get(request.person);
     const record: EpisodeRecord = {
       id,
@@ -391,7 +391,7 @@ export class EpisodeManager {
       someoneAsleep: asleep,
     });
     if (plan.skipped) return { ok: false, detail: plan.skipped };
-    const key = `sound:${roomId}:${clock.now()}`;
+    const key = uniqueId(`sound:${roomId}:`, clock.now());
     const outcomes = await this.deps.run(
       plan.calls.map((c, i) => this.planned(c, `${key}:${i}`, "soundscape", room.people[0] ?? "home")),
     );

@@ -1,2 +1,2 @@
-export { HaError, toHaError } from "./errors.js";
+export { HaError, notConnected, toHaError } from "./errors.js";
 export { type CallResult, HaLink, type HaLinkOptions, type HaLinkState } from "./link.js";

@@ -13,7 +13,7 @@ import {
 } from "home-assistant-js-websocket";
 import type { Logger } from "../core/index.js";
 import { applyCompressed, type CompressedEvent } from "./compressed-entities.js";
-import { HaError, toHaError } from "./errors.js";
+import { HaError, notConnected, toHaError } from "./errors.js";
 
 export type HaLinkState = "disabled" | "connecting" | "online" | "offline" | "auth_failed" | "stopped";
 
@@ -149,7 +149,7 @@ export class HaLink {
   ): Promise<CallResult> {
     const conn = this.conn;
     if (!conn || this.linkState !== "online") {
-      throw new HaError("CALM_ERR_HA_CONNECTION_LOST", `Home Assistant is ${this.linkState}`);
+      throw notConnected(this.linkState);
     }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -178,8 +178,7 @@ export class HaLink {
 
   async fireEvent(eventType: string, eventData: Record<string, unknown>): Promise<void> {
     const conn = this.conn;
-    if (!conn || this.linkState !== "online")
-      throw new HaError("CALM_ERR_HA_CONNECTION_LOST", `Home Assistant is ${this.linkState}`);
+    if (!conn || this.linkState !== "online") throw notConnected(this.linkState);
     try {
       await conn.sendMessagePromise({ type: "fire_event", event_type: eventType, event_data: eventData });
     } catch (err) {
@@ -190,8 +189,7 @@ export class HaLink {
   /** Sends any WebSocket command (registries, conversation) and returns its result. */
   async command<T>(message: { type: string } & Record<string, unknown>): Promise<T> {
     const conn = this.conn;
-    if (!conn || this.linkState !== "online")
-      throw new HaError("CALM_ERR_HA_CONNECTION_LOST", `Home Assistant is ${this.linkState}`);
+    if (!conn || this.linkState !== "online") throw notConnected(this.linkState);
     try {
       return await conn.sendMessagePromise<T>(message);
     } catch (err) {

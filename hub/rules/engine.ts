@@ -1,6 +1,13 @@
 import type { Condition, Rule, RuleAction, Trigger } from "../config/index.js";
 import { inWindow, localTime, parseHhmm, type StressState } from "../core/index.js";
 
+/**
+ * Who wants an action, for pause and mode (enforced in actions/): the hub on its own (rules, wind-down, friend
+ * suggestions, an automatic episode's steps), a person's request (voice, the API, the calm-now button, an
+ * episode a person started), or a restore that gives back what the hub changed (always allowed).
+ */
+export type ActionOrigin = "automatic" | "person" | "restore";
+
 /** One Home Assistant call the hub intends to make. Pure data: `actions/` carries it out. */
 export interface PlannedAction {
   /** Same decision, same key: the store refuses to execute a key twice (restarts, redelivery). */
@@ -14,6 +21,8 @@ export interface PlannedAction {
   created_at: number;
   /** Dropped, not executed, after this instant. */
   not_after: number;
+  /** Absent: automatic, so anything not marked as a person's request obeys pause and mode. */
+  origin?: ActionOrigin;
   trigger: { score: number; level: string; at: number; reading_id?: string };
 }
 

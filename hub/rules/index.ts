@@ -1,4 +1,5 @@
 export {
+  type ActionOrigin,
   conditionHolds,
   type Decision,
   type DecisionOutcome,

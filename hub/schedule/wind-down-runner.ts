@@ -1,6 +1,6 @@
 import type { Location, WindDownConfig } from "../config/index.js";
 import type { Cancel, Clock, Logger } from "../core/index.js";
-import { addDays, formatZoned, localDate } from "../core/index.js";
+import { addDays, formatZoned, localDate, uniqueId } from "../core/index.js";
 import { isOverride, type ObservedChange } from "../override/index.js";
 import type { PlannedAction } from "../rules/index.js";
 import { planWindDowns, stepCount, type WindDownPlan } from "./plan.js";
@@ -98,7 +98,7 @@ export class WindDownRunner {
       return { ok: true, detail: "the wind-down is already running here" };
     const end = now + config.duration_min * 60_000;
     const plan: WindDownPlan = {
-      date: `${localDate(now, location.time_zone)}-now${now.toString(36)}`,
+      date: uniqueId(`${localDate(now, location.time_zone)}-now`, now),
       room,
       anchor: { type: "bedtime", at: formatZoned(end, location.time_zone) },
       start: formatZoned(now, location.time_zone),

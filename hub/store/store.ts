@@ -5,7 +5,8 @@ import { createPrivateFile, secureDataDir } from "./data-dir.js";
 
 export const STORE_FILE = "calm-hub.sqlite";
 
-export type ActionResult = "ok" | "error" | "expired" | "dropped" | "refused";
+/** `unknown`: sent, but no answer (timeout, connection lost mid-call): Home Assistant may have acted. */
+export type ActionResult = "ok" | "error" | "expired" | "dropped" | "refused" | "unknown";
 
 export interface ActionLogEntry {
   key: string;
