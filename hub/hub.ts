@@ -181,6 +181,8 @@ export class Hub {
       clock: this.clock,
       logger,
       allowedServices: config.home_assistant.allowed_services,
+      // Pause and mode are enforced in the runner, for every path to Home Assistant (actions/policy.ts).
+      policy: () => this.controls.state,
     });
     this.runner.onOutcome((o) => this.events.emit("action", o));
     this.commands = new CommandLedger<HassEntityLike>({
@@ -210,7 +212,7 @@ export class Hub {
       anyoneHome: () => this.anyoneHome(),
       loadProgress: (key) => this.store.getDoc<WindDownProgress>("wind_down", key),
       saveProgress: (key, progress) => this.store.putDoc("wind_down", key, progress, this.clock.now()),
-      playSoundscape: (room, name) => this.episodes.playSoundscape(room, name),
+      playSoundscape: (room, name, origin) => this.episodes.playSoundscape(room, name, origin),
       onEvent: (kind, plan, detail) =>
         this.events.emit("wind_down", {
           phase: kind === "started" ? "start" : kind === "handed_back" ? "end" : kind,
@@ -223,6 +225,7 @@ export class Hub {
     const episodeApi = episodeControl(this.episodes);
     this.friends = createFriendSuggester({
       ha: this.ha,
+      run: (actions) => this.runner.run(actions),
       store: this.store,
       clock: this.clock,
       logger,
@@ -331,6 +334,7 @@ export class Hub {
         room: str(a.data?.room),
         soundscape: str(a.data?.soundscape),
         reason: `rule ${a.rule_id}`,
+        origin: a.origin === "person" ? "person" : "automatic",
       });
       if (!r.ok) throw new Error(r.reason);
       return r.already_running
@@ -345,7 +349,11 @@ export class Hub {
       const room = str(a.data?.room) ?? own(this.config.people, a.person)?.room;
       const name = str(a.data?.soundscape) ?? this.config.episodes.soundscape;
       if (!room || !name) throw new Error("play_soundscape needs a room and a soundscape");
-      const r = await this.episodes.playSoundscape(room, name);
+      const r = await this.episodes.playSoundscape(
+        room,
+        name,
+        a.origin === "person" ? "person" : "automatic",
+      );
       if (!r.ok) throw new Error(r.detail);
       return r.detail;
     });
@@ -588,7 +596,6 @@ export class Hub {
   }
 
   private decide(state: StressState, previous: StressState | undefined, readingId: string | undefined): void {
-    if (this.controls.paused) return; // paused from Home Assistant, the API or the dashboard: no rule fires
     const now = this.clock.now();
     const decisions = evaluateRules(
       this.rules.active(),

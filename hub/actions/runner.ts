@@ -152,7 +152,12 @@ export class ActionRunner {
         rule_id: action.rule_id,
         person: action.person,
         trigger: action.trigger,
-        call: { domain: action.domain, service: action.service, target: action.target, data: action.data },
+        call: {
+          domain: action.domain,
+          service: action.service,
+          target: action.target,
+          data: action.log_data ?? action.data,
+        },
       });
     } catch (err) {
       const detail = `the action could not be recorded in the store (${(err as Error).message}); not executed`;
@@ -288,7 +293,7 @@ export class ActionRunner {
   private notRecorded(action: PlannedAction): void {
     const detail = "the action could not be recorded in the store; not executed";
     this.opts.logger.error({ component: "actions", rule: action.rule_id, person: action.person }, detail);
-    this.report({ action, result: "error", detail, latency_ms: null });
+    this.report({ action: shown(action), result: "error", detail, latency_ms: null });
   }
 
   private runLocal(action: PlannedAction, started: number): void {
@@ -357,7 +362,7 @@ export class ActionRunner {
     };
     if (result === "ok") log.info({ ...fields, latency_ms: latency }, "action done");
     else log.warn({ ...fields, detail }, `action ${result}: ${detail}`);
-    const outcome: ActionOutcome = { action, result, detail, latency_ms: latency };
+    const outcome: ActionOutcome = { action: shown(action), result, detail, latency_ms: latency };
     if (contextId) outcome.context_id = contextId;
     this.report(outcome);
   }
@@ -377,4 +382,11 @@ export class ActionRunner {
     this.pending.delete(outcome.action.key);
     pending?.resolve(outcome);
   }
+}
+
+/** The action as logs and streams may show it: `log_data` in place of `data` (see PlannedAction). */
+function shown(action: PlannedAction): PlannedAction {
+  if (action.log_data === undefined) return action;
+  const { log_data, ...rest } = action;
+  return { ...rest, data: log_data };
 }

@@ -40,9 +40,11 @@ export function describeAction(e: ActionLogEntry): string {
     : `${e.person}'s stress was ${e.trigger.level} (${Math.round(e.trigger.score)})`;
   const who = windDown
     ? "the evening wind-down"
-    : e.rule_id.startsWith("episode:")
-      ? `the calm episode (${e.rule_id.slice("episode:".length)})`
-      : `rule "${e.rule_id}"`;
+    : e.rule_id === "friends"
+      ? "the friend suggestion"
+      : e.rule_id.startsWith("episode:")
+        ? `the calm episode (${e.rule_id.slice("episode:".length)})`
+        : `rule "${e.rule_id}"`;
   const words = hubAction ? HUB_RESULT_WORDS : RESULT_WORDS;
   const result = words[e.result] ?? e.result;
   const detail = e.result === "ok" ? (hubAction && e.detail ? `: ${e.detail}` : "") : `: ${e.detail}`;

@@ -2,7 +2,7 @@ import type { ActionOutcome } from "../actions/index.js";
 import type { Config, RoomConfig } from "../config/index.js";
 import { type Cancel, type Clock, type Logger, own, type StressState, uniqueId } from "../core/index.js";
 import { isOverride, type ObservedChange } from "../override/index.js";
-import type { PlannedAction } from "../rules/index.js";
+import type { ActionOrigin, PlannedAction } from "../rules/index.js";
 import type { Store } from "../store/index.js";
 import {
   callFitsTargets,
@@ -71,9 +71,12 @@ interface EpisodeRecord extends EpisodeView {
   calm_since: number | null;
   calm_reached_at: number | null;
   outcome: EpisodeOutcome | null;
+  /** Who started it (absent in older records: treated as a person's request, as before pause moved here). */
+  origin?: "automatic" | "person";
 }
 
 const SCOPE = "episode";
+const RESTORE_PHASE = /^(restore|fade-)/;
 const ACTION_TTL_S = 60;
 
 function view(r: EpisodeRecord): EpisodeView {
@@ -246,6 +249,7 @@ export class EpisodeManager {
       calm_since: null,
       calm_reached_at: null,
       outcome: null,
+      origin: request.origin ?? "person",
     };
     this.running.set(id, record);
     this.save(record);
@@ -371,7 +375,12 @@ export class EpisodeManager {
 
   // --- soundscapes outside an episode --------------------------------------------------------------
 
-  async playSoundscape(roomId: string, name: string): Promise<{ ok: boolean; detail: string }> {
+  /** `origin`: "automatic" from a rule or the wind-down, so pause and mode apply; a person's request by default. */
+  async playSoundscape(
+    roomId: string,
+    name: string,
+    origin: ActionOrigin = "person",
+  ): Promise<{ ok: boolean; detail: string }> {
     const { config, clock } = this.deps;
     const room = own(config.rooms, roomId);
     const soundscape = own(config.soundscapes, name.replaceAll(" ", "_"));
@@ -393,7 +402,9 @@ export class EpisodeManager {
     if (plan.skipped) return { ok: false, detail: plan.skipped };
     const key = uniqueId(`sound:${roomId}:`, clock.now());
     const outcomes = await this.deps.run(
-      plan.calls.map((c, i) => this.planned(c, `${key}:${i}`, "soundscape", room.people[0] ?? "home")),
+      plan.calls.map((c, i) =>
+        this.planned(c, `${key}:${i}`, "soundscape", room.people[0] ?? "home", origin),
+      ),
     );
     plan.ramp.forEach((v, i) => {
       this.deps.clock.setTimeout(
@@ -409,6 +420,7 @@ export class EpisodeManager {
               `${key}:ramp:${i}`,
               "soundscape",
               room.people[0] ?? "home",
+              origin,
             ),
           ]),
         (i + 1) * config.episodes.volume_step_s * 1000,
@@ -510,7 +522,13 @@ export class EpisodeManager {
     this.addTimer(record.id, "fade", cancel);
   }
 
-  private planned(call: HaCall, key: string, ruleId: string, person: string): PlannedAction {
+  private planned(
+    call: HaCall,
+    key: string,
+    ruleId: string,
+    person: string,
+    origin: ActionOrigin,
+  ): PlannedAction {
     const now = this.deps.clock.now();
     const stress = this.lastStress.get(person);
     const p: PlannedAction = {
@@ -521,6 +539,7 @@ export class EpisodeManager {
       service: call.service,
       created_at: now,
       not_after: now + ACTION_TTL_S * 1000,
+      origin,
       trigger: { score: stress?.score ?? 0, level: stress?.level ?? "calm", at: stress?.at ?? now },
     };
     if (call.target) p.target = call.target;
@@ -544,7 +563,14 @@ export class EpisodeManager {
         return typeof target !== "string" || !record.overridden.includes(target) || phase === "restore";
       })
       .map((c, i) =>
-        this.planned(c, `episode:${record.id}:${phase}:${i}`, `episode:${record.reason}`, record.person),
+        this.planned(
+          c,
+          `episode:${record.id}:${phase}:${i}`,
+          `episode:${record.reason}`,
+          record.person,
+          // Giving the room back undoes the hub's own change: allowed whatever pause and mode say.
+          RESTORE_PHASE.test(phase) ? "restore" : (record.origin ?? "person"),
+        ),
       );
     await this.deps.run(actions);
   }

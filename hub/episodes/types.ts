@@ -18,6 +18,12 @@ export interface EpisodeRequest {
   /** Why, in words, e.g. "stress high", "voice request", "calm now button". */
   reason: string;
   soundscape?: string | undefined;
+  /**
+   * "automatic" when a rule started it: its steps then obey pause and mode (actions/policy.ts). Absent: a
+   * person asked (voice, the API, the calm-now button), and the episode acts even while automation is paused.
+   * Giving the room back is always allowed.
+   */
+  origin?: "automatic" | "person" | undefined;
 }
 
 export interface EpisodeView {

@@ -21,6 +21,11 @@ export interface PlannedAction {
   created_at: number;
   /** Dropped, not executed, after this instant. */
   not_after: number;
+  /**
+   * What the action log, outcomes and live streams show instead of `data`, when data carries something that must
+   * not be stored (a friend's phone number in a dial link). Home Assistant still gets `data`.
+   */
+  log_data?: Record<string, unknown>;
   /** Absent: automatic, so anything not marked as a person's request obeys pause and mode. */
   origin?: ActionOrigin;
   trigger: { score: number; level: string; at: number; reading_id?: string };

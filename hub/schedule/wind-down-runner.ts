@@ -2,7 +2,7 @@ import type { Location, WindDownConfig } from "../config/index.js";
 import type { Cancel, Clock, Logger } from "../core/index.js";
 import { addDays, formatZoned, localDate, uniqueId } from "../core/index.js";
 import { isOverride, type ObservedChange } from "../override/index.js";
-import type { PlannedAction } from "../rules/index.js";
+import type { ActionOrigin, PlannedAction } from "../rules/index.js";
 import { planWindDowns, stepCount, type WindDownPlan } from "./plan.js";
 import { type StartState, stepAt, type WindDownStep } from "./steps.js";
 
@@ -37,7 +37,8 @@ export interface WindDownRunnerDeps {
   anyoneHome(): boolean;
   loadProgress(key: string): WindDownProgress | undefined;
   saveProgress(key: string, progress: WindDownProgress): void;
-  playSoundscape(room: string, name: string): Promise<unknown>;
+  /** `origin` "person" for a wind-down started on request, else "automatic" (pause and mode apply). */
+  playSoundscape(room: string, name: string, origin: ActionOrigin): Promise<unknown>;
   onEvent(
     kind: "started" | "step" | "handed_back" | "paused" | "skipped",
     plan: WindDownPlan,
@@ -201,7 +202,7 @@ export class WindDownRunner {
         "wind-down started",
       );
       this.deps.onEvent("started", plan, plan.note ?? "");
-      if (plan.soundscape) void this.deps.playSoundscape(plan.room, plan.soundscape);
+      if (plan.soundscape) void this.deps.playSoundscape(plan.room, plan.soundscape, this.originOf(plan));
     }
     if (this.deps.roomBusy(plan.room)) return;
     const pos = stepAt(plan, now, progress.start_state);
@@ -245,6 +246,7 @@ export class WindDownRunner {
       data: { ...lightStep(light, step), transition },
       created_at: now,
       not_after: now + ACTION_TTL_MS,
+      origin: this.originOf(plan),
       trigger: { score: 0, level: "calm", at: now },
     }));
     progress.index = index;
@@ -255,6 +257,11 @@ export class WindDownRunner {
       `step ${index + 1}: ${step.brightness_pct}% at ${step.color_temp_kelvin} K`,
     );
     if (actions.length) await this.deps.run(actions);
+  }
+
+  /** A wind-down someone asked for ("start the wind-down") is their request; the planned ones are automatic. */
+  private originOf(plan: WindDownPlan): ActionOrigin {
+    return this.manual.includes(plan) ? "person" : "automatic";
   }
 
   private startState(lights: readonly string[]): StartState {
