@@ -98,6 +98,8 @@ export function runViaActionRunner(
         service,
         created_at: now,
         not_after: now + ttlMs,
+        // Someone asked (a script, Node-RED's calm-action node): it acts while automation is paused.
+        origin: "person",
         trigger: { score: 0, level: "calm", at: now },
       };
       if (body.target) action.target = body.target as Record<string, string | string[]>;
