@@ -17,6 +17,7 @@ import type { EpisodeSource } from "./api/views.js";
 import { acceptsUnknownPeople, type Config, type Location, type Rule } from "./config/index.js";
 import { HubControls } from "./controls/index.js";
 import {
+  background,
   type Clock,
   type Logger,
   own,
@@ -254,7 +255,9 @@ export class Hub {
     // --- what people see ---
     this.controls = new HubControls(() => this.clock.now());
     this.views = new HubViews(this, options.views);
-    this.events.on("calm_now", (room) => void this.calmNow(room));
+    this.events.on("calm_now", (room) =>
+      background(this.calmNow(room), this.logger, { component: "hub", room }, "calm now failed"),
+    );
   }
 
   /** The dashboard's and Home Assistant's view of episodes. */
@@ -610,7 +613,13 @@ export class Hub {
     for (const d of decisions) {
       if (d.outcome === "fired") this.store.recordFired(d.rule_id, d.person, now);
       // Through the ledger, so a rule's own light call is never mistaken for a hand on a leased light.
-      if (d.actions.length) void this.runCommanded(d.actions);
+      if (d.actions.length)
+        background(
+          this.runCommanded(d.actions),
+          this.logger,
+          { component: "rules", rule: d.rule_id },
+          "rule actions failed",
+        );
     }
     for (const d of decisions) {
       // Debug: every action has its own info line with the result, and the action log says why.

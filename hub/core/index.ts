@@ -1,3 +1,4 @@
+export { background } from "./background.js";
 export {
   addDays,
   type CalendarDate,

@@ -1,6 +1,14 @@
 import type { ActionOutcome } from "../actions/index.js";
 import type { Config, RoomConfig } from "../config/index.js";
-import { type Cancel, type Clock, type Logger, own, type StressState, uniqueId } from "../core/index.js";
+import {
+  background,
+  type Cancel,
+  type Clock,
+  type Logger,
+  own,
+  type StressState,
+  uniqueId,
+} from "../core/index.js";
 import { isOverride, type ObservedChange } from "../override/index.js";
 import type { ActionOrigin, PlannedAction } from "../rules/index.js";
 import type { Store } from "../store/index.js";
@@ -314,7 +322,7 @@ export class EpisodeManager {
       if (entity.entity_id.startsWith("person.") && entity.state === "not_home") {
         const person = entity.entity_id.slice("person.".length);
         const record = [...this.running.values()].find((e) => e.person === person);
-        if (record) void this.end(record, "left_home");
+        if (record) this.endLater(record, "left_home");
         continue;
       }
       for (const record of this.running.values()) {
@@ -368,7 +376,7 @@ export class EpisodeManager {
         "personal data deleted: episode ended, room given back",
       );
       this.deps.onChange(view(record), "ended");
-      void this.call(record, "restore", calls);
+      this.callLater(record, "restore", calls);
     }
     this.lastStress.delete(person);
   }
@@ -409,20 +417,24 @@ export class EpisodeManager {
     plan.ramp.forEach((v, i) => {
       this.deps.clock.setTimeout(
         () =>
-          void this.deps.run([
-            this.planned(
-              {
-                domain: "media_player",
-                service: "volume_set",
-                target: { entity_id: playerId ?? "" },
-                data: { volume_level: v },
-              },
-              `${key}:ramp:${i}`,
-              "soundscape",
-              room.people[0] ?? "home",
-              origin,
-            ),
-          ]),
+          this.later(
+            this.deps.run([
+              this.planned(
+                {
+                  domain: "media_player",
+                  service: "volume_set",
+                  target: { entity_id: playerId ?? "" },
+                  data: { volume_level: v },
+                },
+                `${key}:ramp:${i}`,
+                "soundscape",
+                room.people[0] ?? "home",
+                origin,
+              ),
+            ]),
+            { room: roomId },
+            "soundscape volume step failed",
+          ),
         (i + 1) * config.episodes.volume_step_s * 1000,
       );
     });
@@ -503,7 +515,7 @@ export class EpisodeManager {
     sound.fade.forEach((v, i) => {
       const cancel = this.deps.clock.setTimeout(
         () =>
-          void this.call(record, `fade-${i}`, [
+          this.callLater(record, `fade-${i}`, [
             {
               domain: "media_player",
               service: "volume_set",
@@ -517,7 +529,7 @@ export class EpisodeManager {
     });
     const cancel = this.deps.clock.setTimeout(() => {
       this.fading.delete(record.id);
-      void this.call(record, "restore-sound", sound.calls);
+      this.callLater(record, "restore-sound", sound.calls);
     }, sound.fade.length * stepMs);
     this.addTimer(record.id, "fade", cancel);
   }
@@ -587,7 +599,7 @@ export class EpisodeManager {
         () => {
           if (record.state !== "active" || (record.player && record.overridden.includes(record.player)))
             return;
-          void this.call(record, `${phase}-${i}`, [make(v)]);
+          this.callLater(record, `${phase}-${i}`, [make(v)]);
         },
         (i + 1) * stepMs,
       );
@@ -599,7 +611,7 @@ export class EpisodeManager {
     this.addTimer(
       record.id,
       "max",
-      this.deps.clock.setTimeout(() => void this.end(record, "max_duration"), ms),
+      this.deps.clock.setTimeout(() => this.endLater(record, "max_duration"), ms),
     );
   }
 
@@ -610,7 +622,7 @@ export class EpisodeManager {
     this.addTimer(
       record.id,
       "calm",
-      this.deps.clock.setTimeout(() => void this.end(record, "calm"), wait),
+      this.deps.clock.setTimeout(() => this.endLater(record, "calm"), wait),
     );
   }
 
@@ -633,8 +645,32 @@ export class EpisodeManager {
     }
   }
 
+  /**
+   * A store that cannot write (disk full, file gone) must not stop an episode half-way: the room is still given
+   * back, and the error is a log line. A restart then resumes from the last record that was written.
+   */
   private save(record: EpisodeRecord): void {
-    this.deps.store.putDoc(SCOPE, `${record.person}:${record.id}`, record, this.deps.clock.now());
+    try {
+      this.deps.store.putDoc(SCOPE, `${record.person}:${record.id}`, record, this.deps.clock.now());
+    } catch (err) {
+      this.deps.logger.error(
+        { component: "episodes", episode: record.id, err: (err as Error).message },
+        "could not save the episode",
+      );
+    }
+  }
+
+  /** Work started from a timer or an event, which nobody awaits: a failure is logged, never unhandled. */
+  private later(work: Promise<unknown>, fields: Record<string, unknown>, what: string): void {
+    background(work, this.deps.logger, { component: "episodes", ...fields }, what);
+  }
+
+  private endLater(record: EpisodeRecord, reason: EpisodeEndReason): void {
+    this.later(this.end(record, reason), { episode: record.id, end_reason: reason }, "episode end failed");
+  }
+
+  private callLater(record: EpisodeRecord, phase: string, calls: HaCall[]): void {
+    this.later(this.call(record, phase, calls), { episode: record.id, phase }, "episode step failed");
   }
 }
 

@@ -374,7 +374,12 @@ export class FriendSuggester {
     const cancel = this.opts.clock.setTimeout(
       () => {
         this.timers.delete(record.id);
-        const p = this.retry(record.person, record.id);
+        const p = this.retry(record.person, record.id).catch((err: unknown) => {
+          this.opts.logger.error(
+            { component: "friends", person: record.person, err: (err as Error).message },
+            "snoozed suggestion failed",
+          );
+        });
         this.inFlight.add(p);
         void p.finally(() => this.inFlight.delete(p));
       },

@@ -11,7 +11,7 @@ import {
   type HassEvent,
   subscribeEntities,
 } from "home-assistant-js-websocket";
-import type { Logger } from "../core/index.js";
+import { background, type Logger } from "../core/index.js";
 import { applyCompressed, type CompressedEvent } from "./compressed-entities.js";
 import { HaError, notConnected, toHaError } from "./errors.js";
 
@@ -127,7 +127,12 @@ export class HaLink {
       return;
     }
     this.stopped = false;
-    void this.connectLoop();
+    background(
+      this.connectLoop(),
+      this.opts.logger,
+      { component: "ha" },
+      "Home Assistant connect loop failed",
+    );
   }
 
   async stop(): Promise<void> {
@@ -260,7 +265,13 @@ export class HaLink {
       this.setState("auth_failed", toHaError(data).message);
       this.conn = undefined;
       clearInterval(this.heartbeat);
-      if (!this.stopped) void this.connectLoop(this.authRetryMs);
+      if (!this.stopped)
+        background(
+          this.connectLoop(this.authRetryMs),
+          this.opts.logger,
+          { component: "ha" },
+          "Home Assistant connect loop failed",
+        );
     });
     for (const eventType of this.eventHandlers.keys()) await this.subscribeEventType(conn, eventType);
     try {

@@ -1,6 +1,6 @@
 import type { Location, WindDownConfig } from "../config/index.js";
 import type { Cancel, Clock, Logger } from "../core/index.js";
-import { addDays, formatZoned, localDate, uniqueId } from "../core/index.js";
+import { addDays, background, formatZoned, localDate, uniqueId } from "../core/index.js";
 import { isOverride, type ObservedChange } from "../override/index.js";
 import type { ActionOrigin, PlannedAction } from "../rules/index.js";
 import { planWindDowns, stepCount, type WindDownPlan } from "./plan.js";
@@ -202,7 +202,13 @@ export class WindDownRunner {
         "wind-down started",
       );
       this.deps.onEvent("started", plan, plan.note ?? "");
-      if (plan.soundscape) void this.deps.playSoundscape(plan.room, plan.soundscape, this.originOf(plan));
+      if (plan.soundscape)
+        background(
+          this.deps.playSoundscape(plan.room, plan.soundscape, this.originOf(plan)),
+          this.deps.logger,
+          { component: "wind-down", room: plan.room },
+          "wind-down soundscape failed",
+        );
     }
     if (this.deps.roomBusy(plan.room)) return;
     const pos = stepAt(plan, now, progress.start_state);

@@ -182,6 +182,22 @@ describe("pause and mode in the action runner", () => {
   });
 });
 
+describe("keys made in one millisecond", () => {
+  it("two soundscape requests at the same instant are two actions, and both settle", async () => {
+    const h = await start();
+    const [a, b] = await Promise.all([
+      h.episodes.playSoundscape("living_room", "rain"),
+      h.episodes.playSoundscape("living_room", "rain"),
+    ]);
+    expect([a.ok, b.ok]).toEqual([true, true]);
+    const sound = h.store
+      .recentActions(100, undefined, true)
+      .filter((e) => e.key.startsWith("sound:") && e.call.service === "play_media");
+    expect(sound.map((e) => e.result)).toEqual(["ok", "ok"]);
+    expect(new Set(sound.map((e) => e.key)).size).toBe(2);
+  });
+});
+
 describe("policyRefusal", () => {
   const action = (call: string, origin?: PlannedAction["origin"]): PlannedAction => {
     const [domain = "", service = ""] = call.split(".");
