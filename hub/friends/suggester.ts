@@ -305,6 +305,19 @@ export class FriendSuggester {
         logger.info({ component: "friends", person, id, trigger, result }, "friend suggestion sent");
         return { ok: true, friend: friend.name, id };
       }
+      if (result === "refused") {
+        // Pause or mode held it back (or notify is not an allowed service): not sent, not counted.
+        this.update(person, id, {
+          outcome: "failed",
+          outcome_at: clock.now(),
+          detail: outcome?.detail ?? "",
+        });
+        logger.info(
+          { component: "friends", person, id, trigger, detail: outcome?.detail },
+          "friend suggestion held back by the hub",
+        );
+        return { ok: false, reason: "failed" };
+      }
       return this.notSent(person, id, `${result}: ${outcome?.detail ?? "no outcome"}`);
     } catch (err) {
       return this.notSent(person, id, (err as Error).message);

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { HassEvent } from "home-assistant-js-websocket";
 import { afterEach, describe, expect, it } from "vitest";
-import { ActionRunner } from "../../hub/actions/index.js";
+import { ActionRunner, type PolicyState } from "../../hub/actions/index.js";
 import { FriendsConfigSchema } from "../../hub/config/index.js";
 import { FakeClock, type StressState, silentLogger } from "../../hub/core/index.js";
 import type { EpisodeView } from "../../hub/episodes/index.js";
@@ -69,7 +69,7 @@ afterEach(async () => {
   for (const s of running.splice(0)) await s.stop();
 });
 
-function setup(start = NOON) {
+function setup(start = NOON, controls: PolicyState = { paused: false, mode: "normal" }) {
   const clock = new FakeClock(start);
   const ha = new FakeHa();
   const store = new Store(":memory:");
@@ -77,7 +77,7 @@ function setup(start = NOON) {
   const events = new EventEmitter<HubEvents>();
   let n = 0;
   // The real runner: the notification has its action log entry, TTL and key like every call to HA.
-  const runner = new ActionRunner({ store, ha, clock, logger: silentLogger() });
+  const runner = new ActionRunner({ store, ha, clock, logger: silentLogger(), policy: () => controls });
   runner.start();
   const run = (actions: PlannedAction[]) => runner.run(actions);
   const suggester = createFriendSuggester({
@@ -120,6 +120,21 @@ function setup(start = NOON) {
 }
 
 describe("FriendSuggester", () => {
+  it("with guests over or while paused the hub offers no friend on its own; asked by voice, it does", async () => {
+    const controls: PolicyState = { paused: false, mode: "guests" };
+    const t = setup(NOON, controls);
+    t.stress("alice", "high", 21);
+    await t.flush();
+    expect(t.ha.calls).toHaveLength(0);
+    const held = t.suggester.history("alice")[0];
+    expect(held).toMatchObject({ outcome: "failed", detail: expect.stringMatching(/guests/) });
+    expect(t.store.recentActions(5)[0]).toMatchObject({ rule_id: "friends", result: "refused" });
+
+    controls.paused = true;
+    expect(await t.suggester.suggest("alice", "voice")).toMatchObject({ ok: true });
+    expect(t.ha.calls).toHaveLength(1);
+  });
+
   it("suggests after stress has been high for longer than high_for_min, once", async () => {
     const t = setup();
     t.stress("alice", "high", 5);
