@@ -7,7 +7,7 @@ import { HaSimulator } from "../devices/ha-sim/index.js";
 import { DEMO_EPISODES, DEMO_TIME_SCALE, WearableSimulator } from "../devices/wearable-sim/index.js";
 import type { ActionOutcome } from "./actions/index.js";
 import { loadConfig } from "./config/index.js";
-import { createRootLogger } from "./core/index.js";
+import { background, createRootLogger } from "./core/index.js";
 import { Hub } from "./hub.js";
 import { startNodeRed } from "./nodered/index.js";
 import { packageRoot } from "./package-root.js";
@@ -145,19 +145,22 @@ export async function runDemo(
     said.push(
       setTimeout(() => {
         const callsBefore = sim.calls.length;
-        void sim.playAssistRequest({ text, device_id: "dev_satellite_living_room" }).then((answer) => {
-          const speech =
-            typeof answer?.speech === "string" ? answer.speech : "(no answer: Assist speaks its fallback)";
-          io.stdout(`${clockTime(Date.now())}  voice  "${text}" (living room) → "${speech}"\n`);
-          for (const call of sim.calls.slice(callsBefore)) {
-            if (call.domain !== "notify") continue;
-            const data = call.service_data.data as { actions?: { title: string }[] } | undefined;
-            const buttons = (data?.actions ?? []).map((a) => `[${a.title}]`).join(" ");
-            io.stdout(
-              `${clockTime(Date.now())}  phone  ${call.service}: "${String(call.service_data.message)}" ${buttons}\n`,
-            );
-          }
-        });
+        const played = sim
+          .playAssistRequest({ text, device_id: "dev_satellite_living_room" })
+          .then((answer) => {
+            const speech =
+              typeof answer?.speech === "string" ? answer.speech : "(no answer: Assist speaks its fallback)";
+            io.stdout(`${clockTime(Date.now())}  voice  "${text}" (living room) → "${speech}"\n`);
+            for (const call of sim.calls.slice(callsBefore)) {
+              if (call.domain !== "notify") continue;
+              const data = call.service_data.data as { actions?: { title: string }[] } | undefined;
+              const buttons = (data?.actions ?? []).map((a) => `[${a.title}]`).join(" ");
+              io.stdout(
+                `${clockTime(Date.now())}  phone  ${call.service}: "${String(call.service_data.message)}" ${buttons}\n`,
+              );
+            }
+          });
+        background(played, hub.logger, { component: "demo" }, "the demo's voice request failed");
       }, afterMs),
     );
   };

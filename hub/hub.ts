@@ -14,6 +14,7 @@ import { type Config, type Location, locationOf, type Rule, timeZoneOf } from ".
 import { HubControls } from "./controls/index.js";
 import {
   type ActionOutcome,
+  background,
   type Clock,
   type Component,
   component,
@@ -150,6 +151,8 @@ export class Hub {
       clock: this.clock,
       logger,
       allowedServices: config.home_assistant.allowed_services,
+      // Pause and mode are enforced in the runner, for every path to Home Assistant (actions/policy.ts).
+      policy: () => this.controls.state,
     });
     this.commands = new CommandLedger<HassEntityLike>({
       clock: this.clock,
@@ -182,7 +185,7 @@ export class Hub {
       anyoneHome: () => anyoneHome(Object.values(this.ha.allEntities())),
       loadProgress: (key) => this.store.getDoc("wind_down", key),
       saveProgress: (key, progress) => this.store.putDoc("wind_down", key, progress, this.clock.now()),
-      playSoundscape: (room, name, by) => this.episodes.playSoundscape(room, name, by),
+      playSoundscape: (room, name, origin, by) => this.episodes.playSoundscape(room, name, origin, by),
       onEvent: (kind, plan, detail) =>
         this.events.emit("wind_down", {
           phase: kind === "started" ? "start" : kind === "handed_back" ? "end" : kind,
@@ -193,6 +196,7 @@ export class Hub {
     });
     this.friends = createFriendSuggester({
       ha: this.ha,
+      run: (actions) => this.act(actions),
       store: this.store,
       clock: this.clock,
       logger,
@@ -249,7 +253,8 @@ export class Hub {
         people: () => this.people(),
         uptimeS: () => this.health().uptime_s,
         location: () => this.location(),
-        calmNow: (room) => void this.calmNow(room),
+        calmNow: (room) =>
+          background(this.calmNow(room), this.logger, { component: "hub", room }, "calm now failed"),
       },
       options.views,
     );
@@ -416,7 +421,8 @@ export class Hub {
     this.events.emit("episode", view, phase);
   }
 
-  private async calmNow(room: string): Promise<void> {
+  /** The "calm now" button of a room (Home Assistant, through MQTT discovery): a person asked. */
+  async calmNow(room: string): Promise<void> {
     const person = own(this.config.rooms, room)?.people[0] ?? "household";
     const r = await this.episodes.startEpisode({
       person,

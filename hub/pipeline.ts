@@ -3,6 +3,7 @@ import type { Config } from "./config/index.js";
 import type { HubControls } from "./controls/index.js";
 import {
   type ActionOutcome,
+  background,
   type Clock,
   type EventBus,
   type HubEvents,
@@ -115,7 +116,6 @@ export class ReadingPipeline {
   }
 
   private decide(state: StressState, previous: StressState | undefined, readingId: string | undefined): void {
-    if (this.d.controls.paused) return; // paused from Home Assistant, the API or the dashboard: no rule fires
     const { store, logger, bus } = this.d;
     const now = this.d.clock.now();
     const decisions = evaluateRules(
@@ -130,8 +130,16 @@ export class ReadingPipeline {
       { now, timeZone: this.d.timeZone(), lastFired: (rule, person) => store.lastFired(rule, person) },
     );
     for (const d of decisions) {
-      if (d.outcome === "fired") store.recordFired(d.rule_id, d.person, now);
-      if (d.actions.length) void this.d.act(d.actions);
+      // Pause and mode are the runner's to enforce (it logs what it holds back); a rule held back by a pause
+      // does not start its cooldown, so it can act on the first reading after the pause ends.
+      if (d.outcome === "fired" && !this.d.controls.paused) store.recordFired(d.rule_id, d.person, now);
+      if (d.actions.length)
+        background(
+          this.d.act(d.actions),
+          logger,
+          { component: "rules", rule: d.rule_id },
+          "rule actions failed",
+        );
     }
     for (const d of decisions) {
       // Debug: every action has its own info line with the result, and the action log says why.

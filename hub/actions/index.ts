@@ -1,3 +1,4 @@
+export { type Policy, type PolicyState, policyRefusal } from "./policy.js";
 export {
   type ActionOutcome,
   ActionRunner,

@@ -10,6 +10,7 @@ import {
 } from "../core/index.js";
 import { type HaLinkState, toHaError } from "../ha/index.js";
 import type { Store } from "../store/index.js";
+import { type Policy, policyRefusal } from "./policy.js";
 
 export type { ActionOutcome } from "../core/index.js";
 
@@ -35,14 +36,30 @@ export interface ActionRunnerOptions {
   logger: Logger;
   /** home_assistant.allowed_services: what may reach Home Assistant, whoever planned it. */
   allowedServices?: readonly string[];
+  /** Pause and mode, read before each action (see policy.ts); absent: never paused, mode normal. */
+  policy?: Policy;
+  /** First wait before sending again a call that provably was not sent; doubles up to RETRY_MAX_MS. */
+  retryBaseMs?: number;
 }
 
 export const LOCAL_DOMAIN = "calm";
 
+const RETRY_BASE_MS = 250;
+const RETRY_MAX_MS = 5_000;
+
+interface Pending {
+  promise: Promise<ActionOutcome>;
+  resolve: (outcome: ActionOutcome) => void;
+}
+
 /**
  * Carries out planned actions at most once each. A key is claimed in the store before the call, so neither a
  * redelivered reading nor a restart can run it twice; an action Home Assistant cannot take before its
- * `not_after` is dropped with a log line, never replayed late.
+ * `not_after` is dropped with a log line, never replayed late. A call that may have reached Home Assistant
+ * (timeout, connection lost mid-call) is never sent again: it ends `unknown`. Only a call that provably never
+ * left the hub is sent again, with backoff, within its TTL.
+ *
+ * It is also where pause and mode are enforced (policy.ts), so every path to Home Assistant obeys them.
  */
 export class ActionRunner {
   private readonly opts: ActionRunnerOptions;
@@ -50,7 +67,9 @@ export class ActionRunner {
   private readonly listeners = new Set<(outcome: ActionOutcome) => void>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly localHandlers = new Map<string, LocalHandler>();
-  private readonly settle = new Map<string, (outcome: ActionOutcome) => void>();
+  /** Actions claimed by this runner and not finished yet, by key. */
+  private readonly pending = new Map<string, Pending>();
+  private readonly retries = new Map<string, number>();
   /** Context ids of the hub's own calls, to tell them from a person's hand on a switch. */
   readonly ownContexts = new Set<string>();
   private unsubscribe: (() => void) | undefined;
@@ -75,16 +94,13 @@ export class ActionRunner {
     this.localHandlers.set(service, handler);
   }
 
-  /** Submits actions and resolves once each has a result (ok, error, expired or dropped). */
+  /**
+   * Submits actions and resolves once each has a result (ok, error, unknown, expired, refused or dropped). A key
+   * this runner is still working on resolves with that action's outcome; a key finished before (or claimed by
+   * an earlier run of the hub) resolves at once as `dropped`, "already handled", without a second call.
+   */
   run(actions: readonly PlannedAction[]): Promise<ActionOutcome[]> {
-    const waits = actions.map(
-      (a) =>
-        new Promise<ActionOutcome>((resolve) => {
-          this.settle.set(a.key, resolve);
-        }),
-    );
-    this.submit(actions);
-    return Promise.all(waits);
+    return Promise.all(actions.map((a) => this.begin(a)));
   }
 
   start(): void {
@@ -94,8 +110,8 @@ export class ActionRunner {
     for (const entry of this.opts.store.pendingActions()) {
       this.opts.store.finishAction(
         entry.key,
-        "dropped",
-        "hub stopped before Home Assistant answered; not repeated",
+        "unknown",
+        "the hub stopped before Home Assistant answered; it may have acted, so it is not repeated",
         null,
       );
     }
@@ -116,39 +132,68 @@ export class ActionRunner {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  /** Like {@link run} without waiting; outcomes reach {@link onOutcome} listeners (repeated keys do not). */
   submit(actions: readonly PlannedAction[]): void {
-    for (const action of actions) {
-      const claimed = this.opts.store.claimAction({
+    for (const action of actions) void this.begin(action);
+  }
+
+  private begin(action: PlannedAction): Promise<ActionOutcome> {
+    const current = this.pending.get(action.key);
+    if (current) return current.promise;
+    let claimed: boolean;
+    try {
+      claimed = this.opts.store.claimAction({
         key: action.key,
         at: action.created_at,
         rule_id: action.rule_id,
         person: action.person,
         trigger: action.trigger,
-        call: { domain: action.domain, service: action.service, target: action.target, data: action.data },
+        call: {
+          domain: action.domain,
+          service: action.service,
+          target: action.target,
+          data: action.log_data ?? action.data,
+        },
       });
-      if (!claimed) {
-        this.opts.logger.debug(
-          { component: "actions", key: action.key },
-          "action already handled, not repeated",
-        );
-        continue;
-      }
-      // Only once the claim is committed: a call Home Assistant has seen always has its claim on disk, so a
-      // crash can never lead to running it a second time.
-      this.opts.store.afterCommit((committed) => {
-        if (committed) this.attempt(action);
-        else this.notRecorded(action);
+    } catch (err) {
+      const detail = `the action could not be recorded in the store (${(err as Error).message}); not executed`;
+      this.opts.logger.error({ component: "actions", rule: action.rule_id, person: action.person }, detail);
+      return Promise.resolve({ action, result: "error", detail, latency_ms: null });
+    }
+    if (!claimed) {
+      this.opts.logger.debug(
+        { component: "actions", key: action.key },
+        "action already handled, not repeated",
+      );
+      return Promise.resolve({
+        action,
+        result: "dropped",
+        detail: "already handled (its key was claimed before); not repeated",
+        latency_ms: null,
       });
     }
+    let resolve: (outcome: ActionOutcome) => void = () => undefined;
+    const promise = new Promise<ActionOutcome>((r) => {
+      resolve = r;
+    });
+    this.pending.set(action.key, { promise, resolve });
+    // Only once the claim is committed: a call Home Assistant has seen always has its claim on disk, so a
+    // crash can never lead to running it a second time.
+    this.opts.store.afterCommit((committed) => {
+      if (committed) this.attempt(action);
+      else this.notRecorded(action);
+    });
+    return promise;
   }
 
   private attempt(action: PlannedAction): void {
     const now = this.opts.clock.now();
-    // The one door to Home Assistant: rules, episodes, Node-RED and the API all pass here.
+    // The one door to Home Assistant: rules, episodes, friends, Node-RED and the API all pass here.
     const refusal =
-      action.domain === LOCAL_DOMAIN
+      (action.domain === LOCAL_DOMAIN
         ? undefined
-        : callRefusal(action, this.opts.allowedServices ?? DEFAULT_ALLOWED_SERVICES);
+        : callRefusal(action, this.opts.allowedServices ?? DEFAULT_ALLOWED_SERVICES)) ??
+      (this.opts.policy ? policyRefusal(action, this.opts.policy()) : undefined);
     if (refusal) {
       this.finish(action, "refused", refusal, null);
       return;
@@ -202,22 +247,49 @@ export class ActionRunner {
         },
         (raw: unknown) => {
           const err = toHaError(raw);
-          if (err.transient && !this.stopping) {
-            this.attempt(action);
-            return;
-          }
-          this.finish(action, "error", err.message, this.opts.clock.now() - started);
+          const latency = this.opts.clock.now() - started;
+          if (err.notSent) this.retryLater(action, err.message);
+          else if (err.maybeSent)
+            // Home Assistant may have acted: sending it again could switch a light twice or notify twice.
+            this.finish(
+              action,
+              "unknown",
+              `${err.message}; Home Assistant may have acted, so it is not sent again`,
+              latency,
+            );
+          else this.finish(action, "error", err.message, latency);
         },
       )
       .finally(() => this.inFlight.delete(call));
     this.inFlight.add(call);
   }
 
+  /** The call never left the hub: try again after a growing pause, but never past the action's not_after. */
+  private retryLater(action: PlannedAction, why: string): void {
+    if (this.stopping) {
+      this.finish(action, "dropped", `${why}; the hub is stopping`, null);
+      return;
+    }
+    const n = this.retries.get(action.key) ?? 0;
+    const delay = Math.min(RETRY_MAX_MS, (this.opts.retryBaseMs ?? RETRY_BASE_MS) * 2 ** n);
+    const now = this.opts.clock.now();
+    if (now + delay > action.not_after) {
+      this.finish(action, "expired", `${why}; not sent before the action's time ran out`, null);
+      return;
+    }
+    this.retries.set(action.key, n + 1);
+    const cancel = this.opts.clock.setTimeout(() => {
+      this.waiting.delete(action.key);
+      this.attempt(action);
+    }, delay);
+    this.waiting.set(action.key, { action, cancel });
+  }
+
   /** The claim was lost with a failed commit: without it a retry could repeat the call, so do not call. */
   private notRecorded(action: PlannedAction): void {
     const detail = "the action could not be recorded in the store; not executed";
     this.opts.logger.error({ component: "actions", rule: action.rule_id, person: action.person }, detail);
-    this.report({ action, result: "error", detail, latency_ms: null });
+    this.report({ action: shown(action), result: "error", detail, latency_ms: null });
   }
 
   private runLocal(action: PlannedAction, started: number): void {
@@ -266,7 +338,16 @@ export class ActionRunner {
     latency: number | null,
     contextId?: string,
   ): void {
-    this.opts.store.finishAction(action.key, result, detail, latency);
+    this.retries.delete(action.key);
+    try {
+      this.opts.store.finishAction(action.key, result, detail, latency);
+    } catch (err) {
+      // The outcome still reaches the caller; the claim stays, so the action is not repeated either way.
+      this.opts.logger.error(
+        { component: "actions", key: action.key, err: (err as Error).message },
+        "could not record an action's result",
+      );
+    }
     const log = this.opts.logger;
     const fields = {
       component: "actions",
@@ -277,14 +358,31 @@ export class ActionRunner {
     };
     if (result === "ok") log.info({ ...fields, latency_ms: latency }, "action done");
     else log.warn({ ...fields, detail }, `action ${result}: ${detail}`);
-    const outcome: ActionOutcome = { action, result, detail, latency_ms: latency };
+    const outcome: ActionOutcome = { action: shown(action), result, detail, latency_ms: latency };
     if (contextId) outcome.context_id = contextId;
     this.report(outcome);
   }
 
   private report(outcome: ActionOutcome): void {
-    for (const l of this.listeners) l(outcome);
-    this.settle.get(outcome.action.key)?.(outcome);
-    this.settle.delete(outcome.action.key);
+    for (const l of this.listeners) {
+      try {
+        l(outcome);
+      } catch (err) {
+        this.opts.logger.error(
+          { component: "actions", err: (err as Error).message },
+          "an action outcome listener failed",
+        );
+      }
+    }
+    const pending = this.pending.get(outcome.action.key);
+    this.pending.delete(outcome.action.key);
+    pending?.resolve(outcome);
   }
+}
+
+/** The action as logs and streams may show it: `log_data` in place of `data` (see PlannedAction). */
+function shown(action: PlannedAction): PlannedAction {
+  if (action.log_data === undefined) return action;
+  const { log_data, ...rest } = action;
+  return { ...rest, data: log_data };
 }

@@ -29,7 +29,11 @@ export const RunActionBodySchema = RuleActionSchema.extend({
 export type RunActionBody = z.infer<typeof RunActionBodySchema>;
 
 export const RunActionResultSchema = z.object({
-  result: z.string().describe("ok, error, expired, dropped or refused"),
+  result: z
+    .string()
+    .describe(
+      "ok, error, unknown (sent, no answer: Home Assistant may have acted), expired, dropped or refused",
+    ),
   detail: z.string(),
 });
 export type RunActionResult = z.infer<typeof RunActionResultSchema>;
@@ -104,6 +108,8 @@ export function runViaActionRunner(
         service,
         created_at: now,
         not_after: now + ttlMs,
+        // Someone asked (a script, Node-RED's calm-action node): it acts while automation is paused.
+        origin: "person",
         trigger: { score: 0, level: "calm", at: now, cause: requestCause(body, key) },
       };
       if (body.target) action.target = body.target as Record<string, string | string[]>;

@@ -19,7 +19,8 @@ const RESULT_WORDS: Record<string, string> = {
   error: "Home Assistant refused",
   expired: "dropped because it was too late",
   dropped: "dropped",
-  refused: "refused by the hub (not an allowed service or entity)",
+  refused: "held back by the hub",
+  unknown: "no answer from Home Assistant, which may have done it (not sent again)",
   pending: "waiting for Home Assistant",
 };
 
@@ -29,6 +30,7 @@ const HUB_RESULT_WORDS: Record<string, string> = {
   error: "the hub could not",
   expired: "dropped because it was too late",
   dropped: "dropped",
+  refused: "held back by the hub",
   pending: "waiting for the hub",
 };
 
@@ -43,13 +45,15 @@ export function causeOf(e: ActionLogEntry, name: (person: string) => string = di
       : `${name(e.person)}'s stress was ${e.trigger.level} (${Math.round(e.trigger.score)})`;
   const who = windDown
     ? "the evening wind-down"
-    : e.rule_id.startsWith("episode:")
-      ? "a calm episode"
-      : e.rule_id === "node-red"
-        ? e.call.domain === "calm"
-          ? "the hub"
-          : "Home Assistant"
-        : `rule ${e.rule_id}`;
+    : e.rule_id === "friends"
+      ? "the friend suggestion"
+      : e.rule_id.startsWith("episode:")
+        ? "a calm episode"
+        : e.rule_id === "node-red"
+          ? e.call.domain === "calm"
+            ? "the hub"
+            : "Home Assistant"
+          : `rule ${e.rule_id}`;
   // Keys end in the call's index ("<decision>:<i>"): what is left names the decision.
   const cut = e.key.lastIndexOf(":");
   return {

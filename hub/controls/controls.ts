@@ -1,13 +1,20 @@
 import { z } from "zod";
 
+// Each mode's effect is enforced by the action runner (actions/policy.ts) and described in README.md.
 export const HubModeSchema = z
   .enum(["normal", "guests", "away", "sleep"])
-  .describe("What the household is doing");
+  .describe(
+    "What the household is doing. normal: no limit; away: nothing automatic; guests: no automatic phone notifications or sound; sleep: only switching off or quietening",
+  );
 export type HubMode = z.infer<typeof HubModeSchema>;
 export const HUB_MODES: readonly HubMode[] = HubModeSchema.options;
 
 export const ControlStateSchema = z.object({
-  paused: z.boolean().describe("True while all automation is paused: no rule fires."),
+  paused: z
+    .boolean()
+    .describe(
+      "True while all automation is paused: nothing automatic acts; a person's requests and restores still do.",
+    ),
   mode: HubModeSchema,
   updated_at: z.number().describe("Epoch ms of the last change."),
   changed_by: z.string().describe('Who changed it last: "home_assistant", "api", "dashboard" or "start".'),

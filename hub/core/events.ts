@@ -13,6 +13,13 @@ export interface IngestedSample {
   fresh: boolean;
 }
 
+/**
+ * Who wants an action, for pause and mode (enforced in actions/): the hub on its own (rules, wind-down, friend
+ * suggestions, an automatic episode's steps), a person's request (voice, the API, the calm-now button, an
+ * episode a person started), or a restore that gives back what the hub changed (always allowed).
+ */
+export type ActionOrigin = "automatic" | "person" | "restore";
+
 /** One Home Assistant call the hub intends to make. Pure data: `actions/` carries it out. */
 export interface PlannedAction {
   /** Same decision, same key: the store refuses to execute a key twice (restarts, redelivery). */
@@ -26,6 +33,13 @@ export interface PlannedAction {
   created_at: number;
   /** Dropped, not executed, after this instant. */
   not_after: number;
+  /**
+   * What the action log, outcomes and live streams show instead of `data`, when data carries something that must
+   * not be stored (a friend's phone number in a dial link). Home Assistant still gets `data`.
+   */
+  log_data?: Record<string, unknown>;
+  /** Absent: automatic, so anything not marked as a person's request obeys pause and mode. */
+  origin?: ActionOrigin;
   /** The reading the decision saw; `cause` says what actually set it off (absent in older log entries). */
   trigger: { score: number; level: string; at: number; reading_id?: string; cause?: ActionCause };
 }
@@ -41,7 +55,8 @@ export interface Decision {
   actions: PlannedAction[];
 }
 
-export type ActionResult = "ok" | "error" | "expired" | "dropped" | "refused";
+/** `unknown`: sent, but no answer (timeout, connection lost mid-call): Home Assistant may have acted. */
+export type ActionResult = "ok" | "error" | "expired" | "dropped" | "refused" | "unknown";
 
 export interface ActionOutcome {
   action: PlannedAction;

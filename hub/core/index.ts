@@ -1,3 +1,4 @@
+export { background } from "./background.js";
 export { type BusSubscriber, EventBus } from "./bus.js";
 export {
   addDays,
@@ -28,6 +29,7 @@ export { type Cancel, type Clock, FakeClock, systemClock } from "./clock.js";
 export { type Component, component, Lifecycle, Subscriptions } from "./component.js";
 export { HubError, type HubErrorCode, type Issue, toError, ValidationError } from "./errors.js";
 export {
+  type ActionOrigin,
   type ActionOutcome,
   type ActionResult,
   type Decision,
@@ -77,6 +79,7 @@ export {
   serviceAllowed,
 } from "./service-policy.js";
 export { type StressLevel, StressLevelSchema, type StressState, StressStateSchema } from "./stress.js";
+export { uniqueId } from "./unique.js";
 export {
   formatZoned,
   isTimeZone,

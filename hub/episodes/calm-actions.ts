@@ -24,6 +24,7 @@ export function calmActions(
         soundscape: str(a.data?.soundscape),
         reason: `rule ${a.rule_id}`,
         cause: a.trigger.cause,
+        origin: a.origin === "person" ? "person" : "automatic",
       });
       if (!r.ok) throw new Error(r.reason);
       return r.already_running
@@ -42,7 +43,12 @@ export function calmActions(
       const room = str(a.data?.room) ?? own(config.people, a.person)?.room;
       const name = str(a.data?.soundscape) ?? config.episodes.soundscape;
       if (!room || !name) throw new Error("play_soundscape needs a room and a soundscape");
-      const r = await episodes.playSoundscape(room, name, a.trigger.cause);
+      const r = await episodes.playSoundscape(
+        room,
+        name,
+        a.origin === "person" ? "person" : "automatic",
+        a.trigger.cause,
+      );
       if (!r.ok) throw new Error(r.detail);
       return r.detail;
     },

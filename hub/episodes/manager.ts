@@ -2,6 +2,7 @@ import type { ActionOutcome } from "../actions/index.js";
 import type { Config, RoomConfig } from "../config/index.js";
 import {
   type ActionCause,
+  background,
   type Cancel,
   type CauseOrigin,
   type Clock,
@@ -9,9 +10,10 @@ import {
   type Logger,
   own,
   type StressState,
+  uniqueId,
 } from "../core/index.js";
 import { isOverride, type ObservedChange } from "../override/index.js";
-import type { PlannedAction } from "../rules/index.js";
+import type { ActionOrigin, PlannedAction } from "../rules/index.js";
 import type { Store } from "../store/index.js";
 import {
   callFitsTargets,
@@ -83,9 +85,12 @@ interface EpisodeRecord extends EpisodeView {
   /** What asked for the episode, and what ended it (absent in records from older versions). */
   cause?: CauseOrigin;
   end_cause?: CauseOrigin;
+  /** Who started it (absent in older records: treated as a person's request, as before pause moved here). */
+  origin?: "automatic" | "person";
 }
 
 const SCOPE = "episode";
+const RESTORE_PHASE = /^(restore|fade-)/;
 const ACTION_TTL_S = 60;
 
 function view(r: EpisodeRecord): EpisodeView {
@@ -236,7 +241,7 @@ export class EpisodeManager {
     if (sound.skipped && soundscape)
       logger.info({ component: "episodes", room: found.id }, `no soundscape: ${sound.skipped}`);
 
-    const id = `${request.person}-${now.toString(36)}`;
+    const id = uniqueId(`${request.person}-`, now);
     const stress = this.lastStress.get(request.person);
     const record: EpisodeRecord = {
       id,
@@ -260,6 +265,7 @@ export class EpisodeManager {
       calm_reached_at: null,
       outcome: null,
       cause: request.cause ?? { kind: "api", why: request.reason },
+      origin: request.origin ?? "person",
     };
     this.running.set(id, record);
     this.save(record);
@@ -325,7 +331,7 @@ export class EpisodeManager {
       if (entity.entity_id.startsWith("person.") && entity.state === "not_home") {
         const person = entity.entity_id.slice("person.".length);
         const record = [...this.running.values()].find((e) => e.person === person);
-        if (record) void this.end(record, "left_home");
+        if (record) this.endLater(record, "left_home");
         continue;
       }
       for (const record of this.running.values()) {
@@ -380,16 +386,18 @@ export class EpisodeManager {
         "personal data deleted: episode ended, room given back",
       );
       this.deps.onChange(view(record), "ended");
-      void this.call(record, "restore", calls);
+      this.callLater(record, "restore", calls);
     }
     this.lastStress.delete(person);
   }
 
   // --- soundscapes outside an episode --------------------------------------------------------------
 
+  /** `origin`: "automatic" from a rule or the wind-down, so pause and mode apply; a person's request by default. */
   async playSoundscape(
     roomId: string,
     name: string,
+    origin: ActionOrigin = "person",
     by?: CauseOrigin,
   ): Promise<{ ok: boolean; detail: string }> {
     const { config, clock } = this.deps;
@@ -411,34 +419,41 @@ export class EpisodeManager {
       someoneAsleep: asleep,
     });
     if (plan.skipped) return { ok: false, detail: plan.skipped };
-    const key = `sound:${roomId}:${clock.now()}`;
-    const origin = by ?? { kind: "api", why: "a soundscape was asked for" };
+    const key = uniqueId(`sound:${roomId}:`, clock.now());
+    const asked = by ?? { kind: "api", why: "a soundscape was asked for" };
     const cause: ActionCause = {
-      kind: origin.kind,
-      id: origin.id ?? key,
-      why: origin.why,
-      summary: `${origin.why} → ${soundscape.title ?? name.replaceAll("_", " ")} in the ${this.roomName(roomId)}`,
+      kind: asked.kind,
+      id: asked.id ?? key,
+      why: asked.why,
+      summary: `${asked.why} → ${soundscape.title ?? name.replaceAll("_", " ")} in the ${this.roomName(roomId)}`,
     };
     const outcomes = await this.deps.run(
-      plan.calls.map((c, i) => this.planned(c, `${key}:${i}`, "soundscape", room.people[0] ?? "home", cause)),
+      plan.calls.map((c, i) =>
+        this.planned(c, `${key}:${i}`, "soundscape", room.people[0] ?? "home", origin, cause),
+      ),
     );
     plan.ramp.forEach((v, i) => {
       this.deps.clock.setTimeout(
         () =>
-          void this.deps.run([
-            this.planned(
-              {
-                domain: "media_player",
-                service: "volume_set",
-                target: { entity_id: playerId ?? "" },
-                data: { volume_level: v },
-              },
-              `${key}:ramp:${i}`,
-              "soundscape",
-              room.people[0] ?? "home",
-              cause,
-            ),
-          ]),
+          this.later(
+            this.deps.run([
+              this.planned(
+                {
+                  domain: "media_player",
+                  service: "volume_set",
+                  target: { entity_id: playerId ?? "" },
+                  data: { volume_level: v },
+                },
+                `${key}:ramp:${i}`,
+                "soundscape",
+                room.people[0] ?? "home",
+                origin,
+                cause,
+              ),
+            ]),
+            { room: roomId },
+            "soundscape volume step failed",
+          ),
         (i + 1) * config.episodes.volume_step_s * 1000,
       );
     });
@@ -520,7 +535,7 @@ export class EpisodeManager {
     sound.fade.forEach((v, i) => {
       const cancel = this.deps.clock.setTimeout(
         () =>
-          void this.call(record, `fade-${i}`, [
+          this.callLater(record, `fade-${i}`, [
             {
               domain: "media_player",
               service: "volume_set",
@@ -534,7 +549,7 @@ export class EpisodeManager {
     });
     const cancel = this.deps.clock.setTimeout(() => {
       this.fading.delete(record.id);
-      void this.call(record, "restore-sound", sound.calls);
+      this.callLater(record, "restore-sound", sound.calls);
     }, sound.fade.length * stepMs);
     this.addTimer(record.id, "fade", cancel);
   }
@@ -596,6 +611,7 @@ export class EpisodeManager {
     key: string,
     ruleId: string,
     person: string,
+    origin: ActionOrigin,
     cause?: ActionCause,
   ): PlannedAction {
     const now = this.deps.clock.now();
@@ -608,6 +624,7 @@ export class EpisodeManager {
       service: call.service,
       created_at: now,
       not_after: now + ACTION_TTL_S * 1000,
+      origin,
       trigger: {
         score: stress?.score ?? 0,
         level: stress?.level ?? "calm",
@@ -641,6 +658,8 @@ export class EpisodeManager {
           `episode:${record.id}:${phase}:${i}`,
           `episode:${record.reason}`,
           record.person,
+          // Giving the room back undoes the hub's own change: allowed whatever pause and mode say.
+          RESTORE_PHASE.test(phase) ? "restore" : (record.origin ?? "person"),
           this.causeOf(record, phase),
         ),
       );
@@ -659,7 +678,7 @@ export class EpisodeManager {
         () => {
           if (record.state !== "active" || (record.player && record.overridden.includes(record.player)))
             return;
-          void this.call(record, `${phase}-${i}`, [make(v)]);
+          this.callLater(record, `${phase}-${i}`, [make(v)]);
         },
         (i + 1) * stepMs,
       );
@@ -671,7 +690,7 @@ export class EpisodeManager {
     this.addTimer(
       record.id,
       "max",
-      this.deps.clock.setTimeout(() => void this.end(record, "max_duration"), ms),
+      this.deps.clock.setTimeout(() => this.endLater(record, "max_duration"), ms),
     );
   }
 
@@ -682,7 +701,7 @@ export class EpisodeManager {
     this.addTimer(
       record.id,
       "calm",
-      this.deps.clock.setTimeout(() => void this.end(record, "calm"), wait),
+      this.deps.clock.setTimeout(() => this.endLater(record, "calm"), wait),
     );
   }
 
@@ -705,8 +724,32 @@ export class EpisodeManager {
     }
   }
 
+  /**
+   * A store that cannot write (disk full, file gone) must not stop an episode half-way: the room is still given
+   * back, and the error is a log line. A restart then resumes from the last record that was written.
+   */
   private save(record: EpisodeRecord): void {
-    this.deps.store.putDoc(SCOPE, `${record.person}:${record.id}`, record, this.deps.clock.now());
+    try {
+      this.deps.store.putDoc(SCOPE, `${record.person}:${record.id}`, record, this.deps.clock.now());
+    } catch (err) {
+      this.deps.logger.error(
+        { component: "episodes", episode: record.id, err: (err as Error).message },
+        "could not save the episode",
+      );
+    }
+  }
+
+  /** Work started from a timer or an event, which nobody awaits: a failure is logged, never unhandled. */
+  private later(work: Promise<unknown>, fields: Record<string, unknown>, what: string): void {
+    background(work, this.deps.logger, { component: "episodes", ...fields }, what);
+  }
+
+  private endLater(record: EpisodeRecord, reason: EpisodeEndReason): void {
+    this.later(this.end(record, reason), { episode: record.id, end_reason: reason }, "episode end failed");
+  }
+
+  private callLater(record: EpisodeRecord, phase: string, calls: HaCall[]): void {
+    this.later(this.call(record, phase, calls), { episode: record.id, phase }, "episode step failed");
   }
 }
 
@@ -716,6 +759,6 @@ export function episodeControl(m: EpisodeManager): EpisodeControl {
     start: (request) => m.startEpisode(request),
     stop: (selector, reason, by) => m.stopEpisode(selector, reason, by),
     active: () => m.activeEpisodes(),
-    playSoundscape: (room, name, by) => m.playSoundscape(room, name, by),
+    playSoundscape: (room, name, by) => m.playSoundscape(room, name, "person", by),
   };
 }

@@ -16,6 +16,12 @@ export interface EpisodeRequest {
   soundscape?: string | undefined;
   /** What asked for it, for the action log (a rule's reading, a voice request, a button …). */
   cause?: CauseOrigin | undefined;
+  /**
+   * "automatic" when a rule started it: its steps then obey pause and mode (actions/policy.ts). Absent: a
+   * person asked (voice, the API, the calm-now button), and the episode acts even while automation is paused.
+   * Giving the room back is always allowed.
+   */
+  origin?: "automatic" | "person" | undefined;
 }
 
 export type EpisodeStartResult =

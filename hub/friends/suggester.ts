@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { HassEvent } from "home-assistant-js-websocket";
+import type { ActionOutcome } from "../actions/index.js";
 import type { FriendsConfig, FriendsPersonConfig } from "../config/index.js";
 import {
   type Cancel,
@@ -11,6 +12,7 @@ import {
 } from "../core/index.js";
 import type { EpisodeView } from "../episodes/index.js";
 import type { HaLinkState } from "../ha/index.js";
+import type { PlannedAction } from "../rules/index.js";
 import { localDate } from "../schedule/index.js";
 import { buildFriendNotification, parseFriendEvent, type TappedAction } from "./notification.js";
 import {
@@ -22,16 +24,10 @@ import {
   type SuggestionRecord,
 } from "./policy.js";
 
-/** What the suggester needs from Home Assistant; the real HaLink satisfies it. */
+/** What the suggester needs from Home Assistant to hear taps; the real HaLink satisfies it. */
 export interface FriendHa {
   readonly state: HaLinkState;
   onEvent(eventType: string, handler: (event: HassEvent) => void): () => void;
-  callService(
-    domain: string,
-    service: string,
-    data?: Record<string, unknown>,
-    target?: Record<string, string | string[]>,
-  ): Promise<{ context_id: string }>;
 }
 
 /** The store's small-document API; `Store` satisfies it. */
@@ -59,6 +55,11 @@ export interface HubEventSource {
 
 export interface FriendSuggesterOptions {
   ha: FriendHa;
+  /**
+   * Sends the notification: the hub's ActionRunner (`runner.run`), so it has its action log entry, TTL and key,
+   * and obeys pause and mode like every other call to Home Assistant.
+   */
+  run(actions: PlannedAction[]): Promise<ActionOutcome[]>;
   store: FriendStore;
   clock: Clock;
   logger: Logger;
@@ -80,6 +81,8 @@ export const FRIEND_SCOPE = "friend";
 const RECORD_KEY = /^(.+):([A-Z0-9]{4,32})$/;
 const STALE_READING_MS = 5 * 60_000;
 const NOTIFICATION_EVENTS = ["mobile_app_notification_action", "mobile_app_notification_cleared"] as const;
+/** A suggestion Home Assistant cannot take within a minute is dropped, not sent late. */
+const NOTIFY_TTL_MS = 60_000;
 
 interface EpisodeTally {
   day: string;
@@ -104,6 +107,8 @@ export class FriendSuggester {
   private readonly busy = new Set<string>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly lastBlock = new Map<string, string>();
+  /** The newest estimate per person, for the action log's "why". */
+  private readonly lastStress = new Map<string, StressState>();
   private readonly newId: () => string;
   private running = false;
 
@@ -175,6 +180,7 @@ export class FriendSuggester {
   /** A stress estimate from the detector (`hub.events` "stress"). */
   observeStress(state: StressState): void {
     if (!this.running) return;
+    this.lastStress.set(state.person, state);
     const c = this.configOf(state.person);
     if (!c?.enabled) return;
     const highFor = c.triggers.high_for_min;
@@ -257,7 +263,7 @@ export class FriendSuggester {
     const friend = c.friends.find((f) => f.name === friendName) ?? c.friends[0];
     const service = c.notify?.replace(/^notify\./, "");
     if (!friend || !service) return { ok: false, reason: "not_configured" };
-    const { clock, store, ha, logger } = this.opts;
+    const { clock, store, logger } = this.opts;
     const now = clock.now();
     const id = this.newId();
     const record: SuggestionRecord = {
@@ -276,17 +282,63 @@ export class FriendSuggester {
     this.busy.add(person);
     try {
       const n = buildFriendNotification(id, friend, c.dial_link);
-      await ha.callService("notify", service, { title: n.title, message: n.message, data: n.data });
-      logger.info({ component: "friends", person, id, trigger }, "friend suggestion sent");
-      return { ok: true, friend: friend.name, id };
+      const action: PlannedAction = {
+        key: `friend:${person}:${id}`,
+        rule_id: "friends",
+        person,
+        domain: "notify",
+        service,
+        data: { title: n.title, message: n.message, data: n.data },
+        // The dial link holds the friend's number: the action log keeps only what the person reads.
+        log_data: { title: n.title, message: n.message },
+        created_at: now,
+        not_after: now + NOTIFY_TTL_MS,
+        // Asked for by voice: the person's own request. Everything else the hub decided on its own.
+        origin: trigger === "voice" ? "person" : "automatic",
+        trigger: this.triggerOf(person, now),
+      };
+      const [outcome] = await this.opts.run([action]);
+      const result = outcome?.result ?? "error";
+      // `unknown`: Home Assistant may have delivered it, so it still counts against the daily limit.
+      if (result === "ok" || result === "unknown") {
+        if (result === "unknown") this.update(person, id, { detail: outcome?.detail ?? "" });
+        logger.info({ component: "friends", person, id, trigger, result }, "friend suggestion sent");
+        return { ok: true, friend: friend.name, id };
+      }
+      if (result === "refused") {
+        // Pause or mode held it back (or notify is not an allowed service): not sent, not counted.
+        this.update(person, id, {
+          outcome: "failed",
+          outcome_at: clock.now(),
+          detail: outcome?.detail ?? "",
+        });
+        logger.info(
+          { component: "friends", person, id, trigger, detail: outcome?.detail },
+          "friend suggestion held back by the hub",
+        );
+        return { ok: false, reason: "failed" };
+      }
+      return this.notSent(person, id, `${result}: ${outcome?.detail ?? "no outcome"}`);
     } catch (err) {
-      const detail = (err as Error).message;
-      this.update(person, id, { outcome: "failed", outcome_at: clock.now(), detail });
-      logger.warn({ component: "friends", person, id, err: detail }, "friend suggestion could not be sent");
-      return { ok: false, reason: "failed" };
+      return this.notSent(person, id, (err as Error).message);
     } finally {
       this.busy.delete(person);
     }
+  }
+
+  private triggerOf(person: string, now: number): PlannedAction["trigger"] {
+    const s = this.lastStress.get(person);
+    return s ? { score: s.score, level: s.level, at: s.at } : { score: 0, level: "calm", at: now };
+  }
+
+  /** Marked failed, so the suggestion that never reached the phone does not count against the daily limit. */
+  private notSent(person: string, id: string, detail: string): SuggestResult {
+    this.update(person, id, { outcome: "failed", outcome_at: this.opts.clock.now(), detail });
+    this.opts.logger.warn(
+      { component: "friends", person, id, err: detail },
+      "friend suggestion could not be sent",
+    );
+    return { ok: false, reason: "failed" };
   }
 
   private onNotificationEvent(eventType: string, event: HassEvent): void {
@@ -335,7 +387,12 @@ export class FriendSuggester {
     const cancel = this.opts.clock.setTimeout(
       () => {
         this.timers.delete(record.id);
-        const p = this.retry(record.person, record.id);
+        const p = this.retry(record.person, record.id).catch((err: unknown) => {
+          this.opts.logger.error(
+            { component: "friends", person: record.person, err: (err as Error).message },
+            "snoozed suggestion failed",
+          );
+        });
         this.inFlight.add(p);
         void p.finally(() => this.inFlight.delete(p));
       },

@@ -11,9 +11,9 @@ import {
   type HassEvent,
   subscribeEntities,
 } from "home-assistant-js-websocket";
-import type { Logger } from "../core/index.js";
+import { background, type Logger } from "../core/index.js";
 import { applyCompressed, type CompressedEvent } from "./compressed-entities.js";
-import { HaError, toHaError } from "./errors.js";
+import { HaError, notConnected, toHaError } from "./errors.js";
 
 export type HaLinkState = "disabled" | "connecting" | "online" | "offline" | "auth_failed" | "stopped";
 
@@ -134,7 +134,12 @@ export class HaLink {
       return;
     }
     this.stopped = false;
-    void this.connectLoop();
+    background(
+      this.connectLoop(),
+      this.opts.logger,
+      { component: "ha" },
+      "Home Assistant connect loop failed",
+    );
   }
 
   async stop(): Promise<void> {
@@ -156,7 +161,7 @@ export class HaLink {
   ): Promise<CallResult> {
     const conn = this.conn;
     if (!conn || this.linkState !== "online") {
-      throw new HaError("CALM_ERR_HA_CONNECTION_LOST", `Home Assistant is ${this.linkState}`);
+      throw notConnected(this.linkState);
     }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -185,8 +190,7 @@ export class HaLink {
 
   async fireEvent(eventType: string, eventData: Record<string, unknown>): Promise<void> {
     const conn = this.conn;
-    if (!conn || this.linkState !== "online")
-      throw new HaError("CALM_ERR_HA_CONNECTION_LOST", `Home Assistant is ${this.linkState}`);
+    if (!conn || this.linkState !== "online") throw notConnected(this.linkState);
     try {
       await conn.sendMessagePromise({ type: "fire_event", event_type: eventType, event_data: eventData });
     } catch (err) {
@@ -197,8 +201,7 @@ export class HaLink {
   /** Sends any WebSocket command (registries, conversation) and returns its result. */
   async command<T>(message: { type: string } & Record<string, unknown>): Promise<T> {
     const conn = this.conn;
-    if (!conn || this.linkState !== "online")
-      throw new HaError("CALM_ERR_HA_CONNECTION_LOST", `Home Assistant is ${this.linkState}`);
+    if (!conn || this.linkState !== "online") throw notConnected(this.linkState);
     try {
       return await conn.sendMessagePromise<T>(message);
     } catch (err) {
@@ -269,7 +272,13 @@ export class HaLink {
       this.setState("auth_failed", toHaError(data).message);
       this.conn = undefined;
       clearInterval(this.heartbeat);
-      if (!this.stopped) void this.connectLoop(this.authRetryMs);
+      if (!this.stopped)
+        background(
+          this.connectLoop(this.authRetryMs),
+          this.opts.logger,
+          { component: "ha" },
+          "Home Assistant connect loop failed",
+        );
     });
     for (const eventType of this.eventHandlers.keys()) await this.subscribeEventType(conn, eventType);
     try {

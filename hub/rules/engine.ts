@@ -10,7 +10,7 @@ import {
   type StressState,
 } from "../core/index.js";
 
-export type { Decision, DecisionOutcome, PlannedAction } from "../core/index.js";
+export type { ActionOrigin, Decision, DecisionOutcome, PlannedAction } from "../core/index.js";
 
 export interface StressEvent {
   person: string;

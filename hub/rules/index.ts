@@ -1,5 +1,6 @@
 export { type DryRunContext, type DryRunReading, dryRunRule } from "./dry-run.js";
 export {
+  type ActionOrigin,
   conditionHolds,
   type Decision,
   type DecisionOutcome,

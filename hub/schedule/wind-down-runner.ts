@@ -1,8 +1,8 @@
 import type { Location, WindDownConfig } from "../config/index.js";
 import type { ActionCause, Cancel, CauseOrigin, Clock, Logger } from "../core/index.js";
-import { addDays, formatZoned, localDate } from "../core/index.js";
+import { addDays, background, formatZoned, localDate, uniqueId } from "../core/index.js";
 import { isOverride, type ObservedChange } from "../override/index.js";
-import type { PlannedAction } from "../rules/index.js";
+import type { ActionOrigin, PlannedAction } from "../rules/index.js";
 import { planWindDowns, stepCount, type WindDownPlan } from "./plan.js";
 import { type StartState, stepAt, type WindDownStep } from "./steps.js";
 
@@ -39,7 +39,8 @@ export interface WindDownRunnerDeps {
   anyoneHome(): boolean;
   loadProgress(key: string): WindDownProgress | undefined;
   saveProgress(key: string, progress: WindDownProgress): void;
-  playSoundscape(room: string, name: string, by?: CauseOrigin): Promise<unknown>;
+  /** `origin` "person" for a wind-down started on request, else "automatic" (pause and mode apply). */
+  playSoundscape(room: string, name: string, origin: ActionOrigin, by?: CauseOrigin): Promise<unknown>;
   onEvent(
     kind: "started" | "step" | "handed_back" | "paused" | "skipped",
     plan: WindDownPlan,
@@ -100,7 +101,7 @@ export class WindDownRunner {
       return { ok: true, detail: "the wind-down is already running here" };
     const end = now + config.duration_min * 60_000;
     const plan: WindDownPlan = {
-      date: `${localDate(now, location.time_zone)}-now${now.toString(36)}`,
+      date: uniqueId(`${localDate(now, location.time_zone)}-now`, now),
       room,
       anchor: { type: "bedtime", at: formatZoned(end, location.time_zone) },
       start: formatZoned(now, location.time_zone),
@@ -204,10 +205,16 @@ export class WindDownRunner {
       );
       this.deps.onEvent("started", plan, plan.note ?? "");
       if (plan.soundscape)
-        void this.deps.playSoundscape(plan.room, plan.soundscape, {
-          kind: "wind_down",
-          why: plan.note === "started on request" ? "a wind-down was asked for" : "it was time to wind down",
-        });
+        background(
+          this.deps.playSoundscape(plan.room, plan.soundscape, this.originOf(plan), {
+            kind: "wind_down",
+            why:
+              plan.note === "started on request" ? "a wind-down was asked for" : "it was time to wind down",
+          }),
+          this.deps.logger,
+          { component: "wind-down", room: plan.room },
+          "wind-down soundscape failed",
+        );
     }
     if (this.deps.roomBusy(plan.room)) return;
     const pos = stepAt(plan, now, progress.start_state);
@@ -259,6 +266,7 @@ export class WindDownRunner {
       data: { ...lightStep(light, step), transition },
       created_at: now,
       not_after: now + ACTION_TTL_MS,
+      origin: this.originOf(plan),
       trigger: { score: 0, level: "calm", at: now, cause },
     }));
     progress.index = index;
@@ -269,6 +277,11 @@ export class WindDownRunner {
       `step ${index + 1}: ${step.brightness_pct}% at ${step.color_temp_kelvin} K`,
     );
     if (actions.length) await this.deps.run(actions);
+  }
+
+  /** A wind-down someone asked for ("start the wind-down") is their request; the planned ones are automatic. */
+  private originOf(plan: WindDownPlan): ActionOrigin {
+    return this.manual.includes(plan) ? "person" : "automatic";
   }
 
   private startState(lights: readonly string[]): StartState {

@@ -1,7 +1,15 @@
 import type { HassEntities, HassEvent } from "home-assistant-js-websocket";
 import { z } from "zod";
 import type { VoiceConfig } from "../config/index.js";
-import { type Cancel, type CauseOrigin, type Clock, displayName, type Logger, own } from "../core/index.js";
+import {
+  background,
+  type Cancel,
+  type CauseOrigin,
+  type Clock,
+  displayName,
+  type Logger,
+  own,
+} from "../core/index.js";
 import type { EpisodeControl, EpisodeView } from "../episodes/index.js";
 import type { HaLinkState } from "../ha/index.js";
 import { type Intent, understand, type Vocabulary } from "./intents.js";
@@ -139,7 +147,11 @@ export class VoiceService {
   start(): void {
     if (!this.enabled) return;
     const { ha, config } = this.opts;
-    this.unsubs.push(ha.onEvent(config.request_event, (e) => void this.onRequestEvent(e)));
+    this.unsubs.push(
+      ha.onEvent(config.request_event, (e) =>
+        background(this.onRequestEvent(e), this.opts.logger, { component: "voice" }, "voice request failed"),
+      ),
+    );
     const refresh = (): void => void this.refreshRegistries();
     this.unsubs.push(ha.onEvent("device_registry_updated", refresh));
     this.unsubs.push(ha.onEvent("area_registry_updated", refresh));

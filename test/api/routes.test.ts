@@ -189,7 +189,7 @@ describe("episodes", () => {
 });
 
 describe("controls and pause", () => {
-  it("while paused no rule fires; resumed, rules fire again", async () => {
+  it("while paused a rule's action is held back and logged; resumed, it reaches the runner again", async () => {
     const put = await f.hub.api?.inject({
       method: "PUT",
       url: "/api/rules/high-stress",
@@ -216,7 +216,12 @@ describe("controls and pause", () => {
     await reading("alice", { ts: now + 1000, stress: 10 });
     await reading("alice", { ts: now + 2000, stress: 90 });
     await waitFor(() => f.hub.detector.state("alice")?.score === 90, { what: "score 90" });
-    expect(decisions).toEqual([]);
+    // The runner holds it back (pause is enforced there for every path to Home Assistant) and says why.
+    const held = await waitFor(() => f.hub.store.recentActions(20).find((e) => e.rule_id === "high-stress"), {
+      what: "the held-back action in the log",
+    });
+    expect(held).toMatchObject({ result: "refused", detail: "automation is paused" });
+    decisions.length = 0;
 
     await f.hub.api?.inject({
       method: "PUT",
@@ -227,6 +232,12 @@ describe("controls and pause", () => {
     await reading("alice", { ts: now + 3000, stress: 10 });
     await reading("alice", { ts: now + 4000, stress: 90 });
     await waitFor(() => decisions.includes("alice:fired"), { what: "a fired decision" });
+    // Guests hold back sound and notifications only; this fixture has no HA token, so the scene is dropped.
+    const next = await waitFor(
+      () => f.hub.store.recentActions(20).find((e) => e.rule_id === "high-stress" && e.key !== held.key),
+      { what: "the next action in the log" },
+    );
+    expect(next.result).toBe("dropped");
     const controls = await f.hub.api?.inject({ method: "GET", url: "/api/controls", headers: AUTH });
     expect(controls?.json()).toMatchObject({ paused: false, mode: "guests" });
     const bad = await f.hub.api?.inject({

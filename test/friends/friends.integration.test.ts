@@ -113,6 +113,13 @@ describe("maybe call a friend, end to end", () => {
     expect(shown.join(" ")).not.toMatch(/9[025]|stress|score/i);
     expect(data.actions.map((a) => a.title)).toEqual(["Call Sam", "Not now", "Snooze"]);
     expect(data.actions[0]).toMatchObject({ uri: "tel:+49301234567" });
+    // Through the action runner: one log entry, without the friend's number.
+    const entry = await waitFor(
+      () => w.hub.store.recentActions(10).find((e) => e.rule_id === "friends" && e.result === "ok"),
+      { what: "the suggestion in the action log" },
+    );
+    expect(entry.call).toMatchObject({ domain: "notify", data: { message: "Want to call Sam?" } });
+    expect(JSON.stringify(entry)).not.toContain("1234567");
     expect(call.error).toBeUndefined();
   });
 

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { HassEvent } from "home-assistant-js-websocket";
 import { afterEach, describe, expect, it } from "vitest";
+import { ActionRunner, type PolicyState } from "../../hub/actions/index.js";
 import { FriendsConfigSchema } from "../../hub/config/index.js";
 import { FakeClock, type StressState, silentLogger } from "../../hub/core/index.js";
 import type { EpisodeView } from "../../hub/episodes/index.js";
@@ -10,11 +11,15 @@ import {
   type SuggestionRecord,
 } from "../../hub/friends/index.js";
 import type { HubEvents } from "../../hub/hub.js";
+import type { PlannedAction } from "../../hub/rules/index.js";
 import { Store } from "../../hub/store/index.js";
 
-/** Home Assistant as the suggester sees it: records notify calls, lets the test fire events. */
+/** Home Assistant as the suggester and its action runner see it: records notify calls, lets the test fire events. */
 class FakeHa {
   state = "online" as const;
+  onState(): () => void {
+    return () => undefined;
+  }
   calls: { service: string; data: Record<string, unknown> }[] = [];
   failNext = false;
   private handlers = new Map<string, Set<(e: HassEvent) => void>>();
@@ -64,15 +69,20 @@ afterEach(async () => {
   for (const s of running.splice(0)) await s.stop();
 });
 
-function setup(start = NOON) {
+function setup(start = NOON, controls: PolicyState = { paused: false, mode: "normal" }) {
   const clock = new FakeClock(start);
   const ha = new FakeHa();
   const store = new Store(":memory:");
   store.open();
   const events = new EventEmitter<HubEvents>();
   let n = 0;
+  // The real runner: the notification has its action log entry, TTL and key like every call to HA.
+  const runner = new ActionRunner({ store, ha, clock, logger: silentLogger(), policy: () => controls });
+  runner.start();
+  const run = (actions: PlannedAction[]) => runner.run(actions);
   const suggester = createFriendSuggester({
     ha,
+    run,
     store,
     clock,
     logger: silentLogger(),
@@ -102,11 +112,29 @@ function setup(start = NOON) {
     };
     events.emit("stress", state, undefined);
   };
-  const flush = () => new Promise((r) => setTimeout(r, 0));
-  return { clock, ha, store, events, suggester, stress, flush };
+  // The runner sends once the store has committed its claim (next turn of the event loop).
+  const flush = async () => {
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  };
+  return { clock, ha, store, events, suggester, stress, flush, run };
 }
 
 describe("FriendSuggester", () => {
+  it("with guests over or while paused the hub offers no friend on its own; asked by voice, it does", async () => {
+    const controls: PolicyState = { paused: false, mode: "guests" };
+    const t = setup(NOON, controls);
+    t.stress("alice", "high", 21);
+    await t.flush();
+    expect(t.ha.calls).toHaveLength(0);
+    const held = t.suggester.history("alice")[0];
+    expect(held).toMatchObject({ outcome: "failed", detail: expect.stringMatching(/guests/) });
+    expect(t.store.recentActions(5)[0]).toMatchObject({ rule_id: "friends", result: "refused" });
+
+    controls.paused = true;
+    expect(await t.suggester.suggest("alice", "voice")).toMatchObject({ ok: true });
+    expect(t.ha.calls).toHaveLength(1);
+  });
+
   it("suggests after stress has been high for longer than high_for_min, once", async () => {
     const t = setup();
     t.stress("alice", "high", 5);
@@ -248,6 +276,7 @@ describe("FriendSuggester", () => {
     await t.suggester.stop();
     const again = createFriendSuggester({
       ha: t.ha,
+      run: t.run,
       store: t.store,
       clock: t.clock,
       logger: silentLogger(),
