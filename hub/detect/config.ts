@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { OnsetConfigSchema } from "./onset.js";
 
 /** Artefact rejection for beat-to-beat (RR) intervals. */
 export const ArtefactConfigSchema = z.strictObject({
@@ -91,6 +92,8 @@ export const DetectorConfigSchema = z.strictObject({
   recent_min_minutes: z.number().int().min(1).default(3),
   /** While "high", the baseline is frozen so an episode does not become the norm, but not for longer than this. */
   baseline_freeze_max_s: z.number().min(0).default(1800),
+  /** The change detector that decides "high" for readings without a vendor score. */
+  onset: OnsetConfigSchema.default(OnsetConfigSchema.parse({})),
 });
 export type DetectorConfig = z.infer<typeof DetectorConfigSchema>;
 export type DetectorConfigInput = z.input<typeof DetectorConfigSchema>;

@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { type Sample, type StressState, StressStateSchema } from "../core/index.js";
+import { type Sample, type StressLevel, type StressState, StressStateSchema } from "../core/index.js";
 import { Baseline, BaselineJsonSchema, type Metric } from "./baseline.js";
 import { type DetectorConfig, type DetectorConfigInput, DetectorConfigSchema } from "./config.js";
 import type { DayPart } from "./day-part.js";
 import { forceLevel, type LevelState, stepLevel, targetLevel } from "./levels.js";
+import { Onset, OnsetJsonSchema } from "./onset.js";
 import { describe } from "./reason.js";
 import { RrWindow } from "./rr-window.js";
 import { type Contribution, deviationScore, fallbackHrScore, fuse, signalOf } from "./score.js";
@@ -26,6 +27,9 @@ const PersonJsonSchema = z.strictObject({
   exercise_until: z.number().nullable(),
   freeze_since: z.number().nullable(),
   last_state: StressStateSchema.nullable(),
+  // Absent in state saved before the onset detector: it then starts afresh.
+  onset: OnsetJsonSchema.optional(),
+  shown: z.strictObject({ level: z.enum(["calm", "elevated", "high"]), since: z.number() }).optional(),
 });
 
 /** Everything the detector knows, for the store to persist and a restarted (or another) hub to resume. */
@@ -47,6 +51,9 @@ interface PersonState {
   exercise_until: number | null;
   freeze_since: number | null;
   last_state: StressState | null;
+  onset: Onset;
+  /** The level reported, which with the onset detector on differs from the score machine's. */
+  shown: { level: StressLevel; since: number };
 }
 
 /** Plausible ranges: a value outside is a sensor fault, not a physiological state. */
@@ -153,6 +160,7 @@ export class StressDetector {
     }
     this.learn(ps, sample.source, values, at, exercising, outOfOrder);
     if (outOfOrder) return undefined;
+    if (c.onset.enabled) ps.onset.update(at, { eda: values.eda, hr: values.hr }, exercising);
 
     const vendor =
       sample.stress !== undefined && Number.isFinite(sample.stress)
@@ -188,14 +196,30 @@ export class StressDetector {
     else if (vendorFastPath) ps.level = forceLevel(ps.level, "high", at);
     else ps.level = stepLevel(ps.level, targetLevel(ps.level.level, score, c), at, c);
     if (vendorFastPath) score = Math.max(score, vendor ?? 0);
+    let level = ps.level.level;
+    if (c.onset.enabled && vendor === undefined && !exercising) {
+      // "high" means a new rise: the long-baseline score alone stays up through the rests between tasks and
+      // would report one episode for a whole afternoon, so it can only say "elevated".
+      if (ps.onset.active) {
+        level = "high";
+        score = Math.max(
+          score,
+          c.high_enter + (100 - c.high_enter) * Math.min(1, (ps.onset.strength - 1) / 2),
+        );
+      } else {
+        if (level === "high") level = "elevated";
+        score = Math.min(score, c.high_enter - 0.1);
+      }
+    }
+    if (level !== ps.shown.level || Number.isNaN(ps.shown.since)) ps.shown = { level, since: at };
 
     ps.last_at = at;
     const asleep = sample.sleep === "asleep";
     const state: StressState = {
       person: sample.person,
-      level: ps.level.level,
+      level,
       score: Math.round(Math.min(100, Math.max(0, score)) * 10) / 10,
-      since: ps.level.since,
+      since: ps.shown.since,
       at,
       reason: describe({
         contributions,
@@ -205,7 +229,8 @@ export class StressDetector {
         asleep,
         stale,
         vendorFastPath,
-        level: ps.level.level,
+        onset: level === "high" && ps.onset.active && !vendorFastPath,
+        level,
       }),
       baseline_ready: baselineReady,
       actionable: !stale && !exercising && !asleep,
@@ -243,6 +268,8 @@ export class StressDetector {
         exercise_until: ps.exercise_until,
         freeze_since: ps.freeze_since,
         last_state: ps.last_state ? { ...ps.last_state } : null,
+        onset: ps.onset.toJSON(),
+        shown: { ...ps.shown },
       };
     }
     return { version: 1, persons };
@@ -263,6 +290,8 @@ export class StressDetector {
         exercise_until: p.exercise_until,
         freeze_since: p.freeze_since,
         last_state: p.last_state,
+        onset: new Onset(this.config.onset, p.onset),
+        shown: p.shown ?? { level: p.level.level, since: p.level.since },
       });
     }
   }
@@ -289,6 +318,8 @@ export class StressDetector {
         exercise_until: null,
         freeze_since: null,
         last_state: null,
+        onset: new Onset(this.config.onset),
+        shown: { level: "calm", since: Number.NaN },
       };
       this.persons.set(name, ps);
     }
