@@ -197,9 +197,10 @@ export class StressDetector {
     else ps.level = stepLevel(ps.level, targetLevel(ps.level.level, score, c), at, c);
     if (vendorFastPath) score = Math.max(score, vendor ?? 0);
     let level = ps.level.level;
-    if (c.onset.enabled && vendor === undefined && !exercising) {
+    if (c.onset.enabled && vendor === undefined && !exercising && ps.onset.covers(at)) {
       // "high" means a new rise: the long-baseline score alone stays up through the rests between tasks and
-      // would report one episode for a whole afternoon, so it can only say "elevated".
+      // would report one episode for a whole afternoon, so it can only say "elevated". Without a signal the
+      // onset detector reads (a chest strap: heart rate only), the long-baseline level stands.
       if (ps.onset.active) {
         level = "high";
         score = Math.max(

@@ -28,13 +28,22 @@ export const OnsetConfigSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** ln(skin conductance): a task raises it by a similar factor whatever the person's level. */
   eda: OnsetChannelConfigSchema.default(
-    OnsetChannelConfigSchema.parse({ noise_floor: 0.02, settle_s: 420, threshold: 30 }),
+    OnsetChannelConfigSchema.parse({
+      noise_floor: 0.02,
+      reference_down_s: 30,
+      slack: 3.5,
+      threshold: 150,
+      settle_s: 540,
+    }),
   ),
-  hr: OnsetChannelConfigSchema.default(OnsetChannelConfigSchema.parse({ noise_floor: 2, threshold: 40 })),
+  /** Off by default: on wrist heart rate it added more false alarms than onsets on S02-S20 (README). */
+  hr: OnsetChannelConfigSchema.default(
+    OnsetChannelConfigSchema.parse({ noise_floor: 2, slack: 2, threshold: 300, weight: 0 }),
+  ),
   /** An episode ends when every channel's sum has stayed below its threshold this long... */
   release_s: z.number().min(0).default(60),
   /** ...or at this length, whatever the signal does: a rise that lasts is the new normal. */
-  max_episode_s: z.number().positive().default(240),
+  max_episode_s: z.number().positive().default(300),
   /** A silence longer than this starts the channel over (the band was off). */
   gap_s: z.number().positive().default(300),
 });
@@ -92,6 +101,14 @@ export class Onset {
   /** Whether an episode is on. */
   get active(): boolean {
     return this.s.episode_since !== null;
+  }
+
+  /** Whether a channel that can fire has had a reading within `gap_s`: only then does it decide "high". */
+  covers(at: number): boolean {
+    return ONSET_CHANNELS.some((n) => {
+      const last = this.s[n].last_at;
+      return this.config[n].weight > 0 && last !== null && at - last <= this.config.gap_s * 1000;
+    });
   }
 
   /** 0 at rest, 1 at the firing threshold, above while it keeps rising (the strongest channel). */
