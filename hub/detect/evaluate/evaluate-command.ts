@@ -9,9 +9,11 @@ import { renderPlot } from "./plot.js";
 import type { Recording } from "./recording.js";
 import { DETECTORS, type DetectorName, type EvaluationReport, evaluate, type Series } from "./run.js";
 import { loadStressPredict, parseSubjects, type ReadLines } from "./stress-predict.js";
+import { evaluateHrvWindows, parseWesadFeatures } from "./wesad.js";
 
 const USAGE =
   "usage: calm-hub evaluate --dataset stress-predict --subjects S21-S35 [--json] [--out DIR] [--data-dir DIR]\n" +
+  "       calm-hub evaluate --dataset wesad-hrv [--json] [--data-dir DIR]   (per-subject AUC, chest ECG windows)\n" +
   "  --out DIR writes evaluation.json and evaluation.svg (a plot of every subject) into DIR\n" +
   "  the data DIR defaults to $CALM_DATASETS_DIR, else ../shared/data";
 
@@ -90,6 +92,33 @@ function render(report: EvaluationReport): string {
   return `${lines.join("\n")}\n`;
 }
 
+const WESAD = "holdout/wesad-chest-ecg-hrv-60s/wesad_features.csv";
+
+async function wesad(dir: string, json: boolean, io: EvaluateIo): Promise<number> {
+  let text: string;
+  try {
+    text = await io.readFile(path.join(dir, WESAD));
+  } catch (err) {
+    io.stderr(`cannot read ${WESAD} under ${dir}: ${(err as Error).message}\n`);
+    return EXIT_INPUT;
+  }
+  const report = evaluateHrvWindows(parseWesadFeatures(text), io.config ?? {});
+  if (json) {
+    io.stdout(`${JSON.stringify(report)}\n`);
+    return EXIT_OK;
+  }
+  const lines = ["per-subject AUC, stress vs baseline windows", "subject  windows  detector  mean HR"];
+  for (const [k, s] of Object.entries(report.subjects))
+    lines.push(
+      `${k.padEnd(8)} ${String(s.windows).padStart(7)} ${s.detector.toFixed(3).padStart(9)} ${s.mean_hr.toFixed(3).padStart(8)}`,
+    );
+  lines.push(
+    `median   ${"".padStart(7)} ${report.median_detector.toFixed(3).padStart(9)} ${report.median_mean_hr.toFixed(3).padStart(8)}`,
+  );
+  io.stdout(`${lines.join("\n")}\n`);
+  return EXIT_OK;
+}
+
 /**
  * `calm-hub evaluate`: replays labelled recordings through the detector and reports how it catches the
  * onsets of the stress tasks, beside simpler detectors under the same definitions. Returns the exit code.
@@ -116,9 +145,12 @@ export async function evaluateCommand(argv: string[], io: EvaluateIo): Promise<n
       return EXIT_USAGE;
     }
   }
+  const env = io.env ?? process.env;
+  const dir = path.resolve(dataDir ?? env.CALM_DATASETS_DIR ?? "../shared/data");
+  if (dataset === "wesad-hrv") return wesad(dir, json, io);
   if (dataset !== "stress-predict") {
     io.stderr(
-      `${dataset === undefined ? "missing --dataset" : `unknown dataset ${dataset}`} (supported: stress-predict)\n${USAGE}\n`,
+      `${dataset === undefined ? "missing --dataset" : `unknown dataset ${dataset}`} (supported: stress-predict, wesad-hrv)\n${USAGE}\n`,
     );
     return EXIT_USAGE;
   }
@@ -133,8 +165,6 @@ export async function evaluateCommand(argv: string[], io: EvaluateIo): Promise<n
     io.stderr(`${(err as Error).message}\n`);
     return EXIT_USAGE;
   }
-  const env = io.env ?? process.env;
-  const dir = path.resolve(dataDir ?? env.CALM_DATASETS_DIR ?? "../shared/data");
   let recordings: Recording[];
   try {
     recordings = await loadStressPredict(dir, subjects, io.readFile, io.readLines ?? fileLines);
