@@ -5,6 +5,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import { scores, tally } from "../../hub/detect/evaluate/metrics.js";
+import { auc } from "../../hub/detect/evaluate/wesad.js";
 import { evaluateCommand, parseSubjects } from "../../hub/detect/index.js";
 import { DATASETS_DIR, hasDataset } from "./datasets.js";
 
@@ -64,6 +65,12 @@ describe("evaluation metrics", () => {
     // Today's per-second F1 and false-alarm rate would have called this detector good.
     expect(s.false_episodes_per_rest_h).toBe(0);
     expect(s.recall).toBeGreaterThan(0.85);
+  });
+
+  it("computes AUC as the share of stress/baseline pairs ranked right, ties half", () => {
+    expect(auc([3, 4, 1, 2], [1, 1, 0, 0])).toBe(1);
+    expect(auc([1, 2, 3, 4], [1, 1, 0, 0])).toBe(0);
+    expect(auc([2, 1, 2, 0], [1, 1, 0, 0])).toBe(0.625);
   });
 
   it("parses subject lists", () => {
