@@ -1,14 +1,15 @@
 /**
  * Live cost of one reading in the stress detector: 50 people, a wristband reading each second with heart
  * rate, skin conductance, skin temperature and an occasional beat interval, over two simulated hours with a
- * few rises. Prints microseconds per update (the best of 5 runs, so another process on the machine counts
- * less). Run: `npx tsx test/bench/detector-cost.ts` (or from .bench-build after `npm run bench`'s build).
+ * few rises. Prints microseconds per update with the onset change detector on and off (the long-baseline path
+ * alone, as before it existed), interleaved and the best of 5 runs each, so load from other processes on the
+ * machine hits both alike. Run: `npx tsx test/bench/detector-cost.ts`.
  */
 import type { Sample } from "../../hub/core/index.js";
-import { StressDetector } from "../../hub/detect/index.js";
+import { type DetectorConfigInput, StressDetector } from "../../hub/detect/index.js";
 
 const PEOPLE = 50;
-const SECONDS = 2 * 3600;
+const SECONDS = 3600;
 const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
 
 function reading(p: number, s: number): Sample {
@@ -31,10 +32,11 @@ function reading(p: number, s: number): Sample {
   return sample;
 }
 
-function run(): number {
-  const detector = new StressDetector();
-  const samples: Sample[] = [];
-  for (let s = 0; s < SECONDS; s++) for (let p = 0; p < PEOPLE; p++) samples.push(reading(p, s));
+const samples: Sample[] = [];
+for (let s = 0; s < SECONDS; s++) for (let p = 0; p < PEOPLE; p++) samples.push(reading(p, s));
+
+function run(config: DetectorConfigInput): number {
+  const detector = new StressDetector(config);
   let sink = 0;
   const t0 = performance.now();
   for (const sample of samples) sink += detector.update(sample)?.score ?? 0;
@@ -43,7 +45,14 @@ function run(): number {
   return us;
 }
 
-const runs = Array.from({ length: 5 }, run);
-console.log(
-  `detector: ${Math.min(...runs).toFixed(2)} us per reading (best of 5; all: ${runs.map((r) => r.toFixed(2)).join(", ")}), ${PEOPLE} people x ${SECONDS} s`,
-);
+const on: number[] = [];
+const off: number[] = [];
+for (let k = 0; k < 5; k++) {
+  on.push(run({}));
+  off.push(run({ onset: { enabled: false } }));
+}
+const fmt = (xs: number[]): string =>
+  `${Math.min(...xs).toFixed(2)} us per reading (runs: ${xs.map((r) => r.toFixed(2)).join(", ")})`;
+console.log(`${PEOPLE} people x ${SECONDS} s`);
+console.log(`onset detector on:  ${fmt(on)}`);
+console.log(`onset detector off: ${fmt(off)}`);
