@@ -124,8 +124,10 @@ export class Onset {
   /** Feeds one reading; `hold` (exercise) keeps the reference learning but nothing fires. */
   update(at: number, reading: OnsetReading, hold: boolean): void {
     const eda = reading.eda;
-    if (eda !== undefined && eda > 0) this.channel("eda", at, Math.log(eda), hold);
-    if (reading.hr !== undefined) this.channel("hr", at, reading.hr, hold);
+    // A channel with weight 0 cannot fire: skip its arithmetic on every reading.
+    if (eda !== undefined && eda > 0 && this.config.eda.weight > 0)
+      this.channel("eda", at, Math.log(eda), hold);
+    if (reading.hr !== undefined && this.config.hr.weight > 0) this.channel("hr", at, reading.hr, hold);
     const over = ONSET_CHANNELS.some(
       (n) => this.config[n].weight > 0 && this.s[n].sum >= this.config[n].threshold,
     );

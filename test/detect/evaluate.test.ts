@@ -132,7 +132,7 @@ describe.runIf(hasDataset("stress-predict"))("evaluation on the development spli
     expect(svg).toMatch(/^<svg /);
     expect(svg).toContain(">S20<");
     await rm(out, { recursive: true });
-  });
+  }, 180_000); // 19 recordings through four detectors: about 25 s on a quiet machine
 
   it("refuses a bad command line", async () => {
     const sink = { stdout: () => {}, stderr: () => {}, readFile: (p: string) => readFile(p, "utf8") };
