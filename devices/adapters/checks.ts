@@ -4,6 +4,7 @@
  * here: the hub's ingest owns the clock and does those.
  */
 import type { z } from "zod";
+import { PLAUSIBLE_RANGES } from "../../hub/core/index.js";
 import type { AdapterContext, ParseResult, RejectReason, Sample } from "../../hub/core/sample.js";
 
 /** Default largest payload an adapter accepts, in bytes (checked before decoding or parsing). */
@@ -135,27 +136,8 @@ function epochNumber(n: number): number | undefined {
 // ---------------------------------------------------------------------------------------------------
 // Ranges
 
-/** Plausible ranges, inclusive. Values outside are refused as `out_of_range`. */
-export const RANGES = {
-  /** bpm */
-  hr: [25, 250],
-  /** ms, per interval */
-  rr: [250, 2500],
-  /** ms */
-  rmssd: [0, 500],
-  /** ms */
-  sdnn: [0, 500],
-  /** µS */
-  eda: [0, 100],
-  /** breaths/min */
-  resp: [3, 70],
-  /** °C */
-  skin_temp: [20, 45],
-  /** vendor score */
-  stress: [0, 100],
-  /** count */
-  steps: [0, 1_000_000],
-} as const satisfies Record<string, readonly [number, number]>;
+/** Plausible ranges, inclusive (the hub's one table). Values outside are refused as `out_of_range`. */
+export const RANGES = PLAUSIBLE_RANGES;
 
 export type Metric = keyof typeof RANGES;
 export type ScalarMetric = Exclude<Metric, "rr">;

@@ -9,6 +9,7 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import { z } from "zod";
+import type { Rule } from "../config/index.js";
 import {
   HubError,
   hostAllowed,
@@ -19,7 +20,7 @@ import {
   type StressState,
   ValidationError,
 } from "../core/index.js";
-import type { Decision, Rule, RuleRegistry } from "../rules/index.js";
+import type { Decision, RuleRegistry } from "../rules/index.js";
 import type { ActionLogEntry } from "../store/index.js";
 import { FailureLimiter, tokenMatches } from "./auth.js";
 import {

@@ -16,6 +16,8 @@ export {
   eventsStreamPlugin,
   SSE_HEARTBEAT_MS,
 } from "./events-stream.js";
+export { LiveStream } from "./live.js";
+export { Metrics, metricsRoutes } from "./metrics.js";
 export {
   type ActionSubmitter,
   type RunAction,
@@ -26,6 +28,7 @@ export {
   runActionPlugin,
   runViaActionRunner,
 } from "./run-action.js";
-export { type Health, HealthSchema } from "./schemas.js";
+export { ErrorBodySchema, type Health, HealthSchema } from "./schemas.js";
 export { resolveApiToken, TOKEN_FILE } from "./token-file.js";
+export { type EpisodeSource, type EpisodeView, isRunning, viewRoutes } from "./views.js";
 export { describeAction } from "./words.js";

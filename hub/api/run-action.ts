@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ActionOutcome } from "../actions/index.js";
+import { RuleActionSchema } from "../config/index.js";
 import { type Clock, HubError } from "../core/index.js";
-import { type PlannedAction, RuleActionSchema, substitutePerson } from "../rules/index.js";
+import { type PlannedAction, substitutePerson } from "../rules/index.js";
 import type { ApiPlugin } from "./app.js";
 import { ErrorBodySchema } from "./schemas.js";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
+import { RuleSchema } from "../config/index.js";
 import { StressLevelSchema, StressStateSchema } from "../core/index.js";
-import { RuleSchema } from "../rules/index.js";
 
 export const ErrorBodySchema = z.object({
   code: z.string(),

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import type { Location, WindDownConfig } from "../config/index.js";
 import { type ControlState, ControlStateSchema, type HubControls, HubModeSchema } from "../controls/index.js";
 import {
   HubError,
@@ -14,11 +15,9 @@ import type { StressHistory } from "../history/index.js";
 import {
   DEFAULT_SCHEDULE_DAYS,
   isDate,
-  type Location,
   localDate,
   planWindDowns,
   toScheduleEntry,
-  type WindDownConfig,
 } from "../schedule/index.js";
 import { ErrorBodySchema } from "./schemas.js";
 

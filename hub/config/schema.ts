@@ -1,12 +1,17 @@
 import { z } from "zod";
-import { allowEntryProblem, DEFAULT_ALLOWED_SERVICES } from "../core/index.js";
-import { DetectorConfigSchema } from "../detect/index.js";
-import { FriendsConfigSchema } from "../friends/index.js";
-import { disallowedActions, RuleSchema } from "../rules/index.js";
-import { isTimeZone, LocationSchema, WindDownListSchema } from "../schedule/index.js";
-import { VoiceConfigSchema } from "../voice/index.js";
-
-const PERSON_ID = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+import {
+  allowEntryProblem,
+  DEFAULT_ALLOWED_SERVICES,
+  isTimeZone,
+  PersonIdSchema,
+  RoomIdSchema,
+} from "../core/index.js";
+import { HhmmSchema as HHMM } from "./common.js";
+import { DetectorConfigSchema } from "./detector.js";
+import { FriendsConfigSchema } from "./friends.js";
+import { disallowedActions, RuleSchema } from "./rules.js";
+import { VoiceConfigSchema } from "./voice.js";
+import { LocationSchema, WindDownListSchema } from "./wind-down.js";
 
 export const MqttConfigSchema = z.strictObject({
   url: z
@@ -176,7 +181,6 @@ export const StoreConfigSchema = z.strictObject({
   action_log_days: z.number().min(1).max(3650).default(90),
 });
 
-const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time "HH:MM"');
 const LightId = z
   .string()
   .regex(/^light\.[a-z0-9_]+$/, 'expected a light entity id, e.g. "light.living_room"');
@@ -285,20 +289,13 @@ export const ConfigSchema = z
     http: HttpConfigSchema.prefault({}),
     ingest: IngestConfigSchema.prefault({}),
     store: StoreConfigSchema.prefault({}),
-    people: z
-      .record(
-        z.string().regex(PERSON_ID, "person ids: lowercase letters, digits, - and _"),
-        PersonConfigSchema,
-      )
-      .default({}),
+    people: z.record(PersonIdSchema, PersonConfigSchema).default({}),
     rules: z.array(RuleSchema).default([]),
     location: LocationSchema.optional().describe(
       "Latitude, longitude and time zone for sun times; Home Assistant's when absent.",
     ),
     night: NightSchema.prefault({}).describe("Night hours: lower brightness and volume caps apply."),
-    rooms: z
-      .record(z.string().regex(/^[a-z0-9_]+$/, "room ids: lowercase letters, digits and _"), RoomConfigSchema)
-      .default({}),
+    rooms: z.record(RoomIdSchema, RoomConfigSchema).default({}),
     soundscapes: z.record(z.string().regex(/^[a-z0-9_]+$/), SoundscapeSchema).default(DEFAULT_SOUNDSCAPES),
     episodes: EpisodeConfigSchema.prefault({}),
     detector: DetectorConfigSchema.prefault({}).describe(

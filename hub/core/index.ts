@@ -1,9 +1,51 @@
+export { type BusSubscriber, EventBus } from "./bus.js";
+export {
+  addDays,
+  type CalendarDate,
+  eveningDateOf,
+  eveningMinutes,
+  inWindow,
+  isDate,
+  isTime,
+  minutesOfDay,
+  parseDate,
+  parseHhmm,
+  parseTime,
+  type WallTime,
+  WEEKDAYS,
+  type Weekday,
+  weekdayOf,
+} from "./calendar.js";
 export { type Cancel, type Clock, FakeClock, systemClock } from "./clock.js";
+export { type Component, component, Lifecycle, Subscriptions } from "./component.js";
 export { HubError, type HubErrorCode, type Issue, toError, ValidationError } from "./errors.js";
+export {
+  type ActionOutcome,
+  type ActionResult,
+  type Decision,
+  type DecisionOutcome,
+  type EpisodeEndReason,
+  EpisodeEndReasonSchema,
+  type EpisodeView,
+  type HubEvents,
+  type IngestedSample,
+  type LinkStates,
+  type PlannedAction,
+  type VoiceEvent,
+  type WindDownEvent,
+} from "./events.js";
 export { type HostPolicy, hostAllowed, hostName, hostRefusal, isLoopback } from "./host-check.js";
-export { inWindow, type LocalTime, localTime, parseHhmm } from "./local-time.js";
+export {
+  PERSON_ID_PATTERN,
+  PersonIdSchema,
+  ROOM_ID_PATTERN,
+  RoomIdSchema,
+  RULE_ID_PATTERN,
+  RuleIdSchema,
+} from "./ids.js";
 export { createRootLogger, type Logger, type LoggerOptions, REDACT_PATHS, silentLogger } from "./logger.js";
 export { own } from "./own.js";
+export { PLAUSIBLE_RANGES, plausible, type RangedMetric } from "./ranges.js";
 export {
   type Activity,
   ActivitySchema,
@@ -27,3 +69,14 @@ export {
   serviceAllowed,
 } from "./service-policy.js";
 export { type StressLevel, StressLevelSchema, type StressState, StressStateSchema } from "./stress.js";
+export {
+  formatZoned,
+  isTimeZone,
+  type LocalDateTime,
+  type LocalTime,
+  localDate,
+  localParts,
+  localTime,
+  offsetMinutesAt,
+  zonedInstant,
+} from "./zoned-time.js";

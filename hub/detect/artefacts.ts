@@ -1,4 +1,4 @@
-import type { ArtefactConfig } from "./config.js";
+import type { ArtefactConfig } from "../config/index.js";
 
 export interface ArtefactResult {
   /** The intervals kept, in their original order. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { BaselineConfig } from "./config.js";
+import type { BaselineConfig } from "../config/index.js";
 import { type DayPart, dayPart } from "./day-part.js";
 
 /** The signals a baseline is kept for. */

@@ -1,7 +1,13 @@
 import { z } from "zod";
-import { type Sample, type StressLevel, type StressState, StressStateSchema } from "../core/index.js";
+import { type DetectorConfig, type DetectorConfigInput, DetectorConfigSchema } from "../config/index.js";
+import {
+  plausible,
+  type Sample,
+  type StressLevel,
+  type StressState,
+  StressStateSchema,
+} from "../core/index.js";
 import { Baseline, BaselineJsonSchema, type Metric } from "./baseline.js";
-import { type DetectorConfig, type DetectorConfigInput, DetectorConfigSchema } from "./config.js";
 import type { DayPart } from "./day-part.js";
 import { forceLevel, type LevelState, stepLevel, targetLevel } from "./levels.js";
 import { Onset, OnsetJsonSchema } from "./onset.js";
@@ -56,20 +62,8 @@ interface PersonState {
   shown: { level: StressLevel; since: number };
 }
 
-/** Plausible ranges: a value outside is a sensor fault, not a physiological state. */
-const RANGE: Record<Metric, [number, number]> = {
-  hr: [25, 240],
-  rmssd: [1, 400],
-  sdnn: [1, 500],
-  eda: [0, 100],
-  resp: [3, 70],
-  skin_temp: [15, 43],
-};
-
 function inRange(metric: Metric, v: number | undefined): number | undefined {
-  if (v === undefined || !Number.isFinite(v)) return undefined;
-  const [lo, hi] = RANGE[metric];
-  return v >= lo && v <= hi ? v : undefined;
+  return plausible(metric, v);
 }
 
 /**

@@ -1,6 +1,6 @@
+import { ArtefactConfigSchema } from "../config/index.js";
 import { rejectArtefacts } from "./artefacts.js";
 import { type CommandIo, EXIT_INPUT, EXIT_OK, EXIT_USAGE } from "./command-io.js";
-import { ArtefactConfigSchema } from "./config.js";
 import { type HrvMetrics, hrvMetrics } from "./hrv.js";
 
 const USAGE = "usage: calm-hub hrv FILE [--json] [--no-filter]\n  FILE: RR intervals in ms, one per line";

@@ -8,15 +8,6 @@ export {
   MetricSchema,
 } from "./baseline.js";
 export { type CommandIo, EXIT_INPUT, EXIT_OK, EXIT_USAGE } from "./command-io.js";
-export {
-  type ArtefactConfig,
-  ArtefactConfigSchema,
-  type BaselineConfig,
-  BaselineConfigSchema,
-  type DetectorConfig,
-  type DetectorConfigInput,
-  DetectorConfigSchema,
-} from "./config.js";
 export { type DayPart, dayPart } from "./day-part.js";
 export { createDetector, type DetectorStateJson, DetectorStateSchema, StressDetector } from "./detector.js";
 export { type EvaluateIo, evaluateCommand } from "./evaluate/evaluate-command.js";

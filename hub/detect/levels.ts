@@ -1,5 +1,5 @@
+import type { DetectorConfig } from "../config/index.js";
 import type { StressLevel } from "../core/index.js";
-import type { DetectorConfig } from "./config.js";
 
 /** Where the level machine stands: the current level, and a change that is waiting out its duration. */
 export interface LevelState {

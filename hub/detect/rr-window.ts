@@ -1,5 +1,5 @@
+import type { ArtefactConfig } from "../config/index.js";
 import { rejectArtefacts } from "./artefacts.js";
-import type { ArtefactConfig } from "./config.js";
 import { type HrvMetrics, hrvMetrics } from "./hrv.js";
 
 /** A beat: when it ended (epoch ms) and its RR interval (ms). */

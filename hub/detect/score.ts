@@ -1,5 +1,5 @@
+import type { DetectorConfig } from "../config/index.js";
 import type { BaselineStat, Metric } from "./baseline.js";
-import type { DetectorConfig } from "./config.js";
 
 /** A signal that can push the score up, with the direction in which it means stress. */
 export type Signal = "hr" | "hrv" | "eda" | "resp" | "skin_temp" | "vendor" | "rise";

@@ -1,17 +1,6 @@
 import { FriendSuggester, type FriendSuggesterOptions } from "./suggester.js";
 
 export {
-  type Friend,
-  FriendSchema,
-  type FriendsConfig,
-  type FriendsConfigInput,
-  FriendsConfigSchema,
-  type FriendsPersonConfig,
-  FriendsPersonConfigSchema,
-  FriendTriggersSchema,
-  QuietHoursSchema,
-} from "./config.js";
-export {
   buildFriendNotification,
   FRIEND_TAG_PREFIX,
   type FriendNotification,

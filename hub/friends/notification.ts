@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Friend, FriendsPersonConfig } from "./config.js";
+import type { Friend, FriendsPersonConfig } from "../config/index.js";
 import { dialable } from "./policy.js";
 
 export const FRIEND_TAG_PREFIX = "calm-friend-";

@@ -1,6 +1,6 @@
+import type { Friend, FriendsPersonConfig } from "../config/index.js";
 import { inWindow, localTime, parseHhmm, type SleepState } from "../core/index.js";
 import { localDate } from "../schedule/index.js";
-import type { Friend, FriendsPersonConfig } from "./config.js";
 
 /** What set a suggestion off. `snooze` is the retry a person asked for with "Snooze". */
 export type FriendTrigger = "high_stress" | "episodes" | "voice" | "snooze";

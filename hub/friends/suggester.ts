@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { HassEvent } from "home-assistant-js-websocket";
+import type { FriendsConfig, FriendsPersonConfig } from "../config/index.js";
 import {
   type Cancel,
   type Clock,
@@ -11,7 +12,6 @@ import {
 import type { EpisodeView } from "../episodes/index.js";
 import type { HaLinkState } from "../ha/index.js";
 import { localDate } from "../schedule/index.js";
-import type { FriendsConfig, FriendsPersonConfig } from "./config.js";
 import { buildFriendNotification, parseFriendEvent, type TappedAction } from "./notification.js";
 import {
   evaluateFriendPolicy,

@@ -1,3 +1,4 @@
+export { type DryRunContext, type DryRunReading, dryRunRule } from "./dry-run.js";
 export {
   conditionHolds,
   type Decision,
@@ -12,23 +13,9 @@ export {
   triggerMatches,
 } from "./engine.js";
 export {
-  disallowedActions,
   parseRule,
   type RuleEntry,
   type RuleOrigin,
   type RulePersistence,
   RuleRegistry,
 } from "./registry.js";
-export {
-  type Condition,
-  ConditionSchema,
-  RULE_ID_PATTERN,
-  type Rule,
-  type RuleAction,
-  RuleActionSchema,
-  type RuleInput,
-  RuleSchema,
-  type Trigger,
-  TriggerSchema,
-  WEEKDAYS,
-} from "./schema.js";

@@ -1,5 +1,5 @@
-import { DEFAULT_ALLOWED_SERVICES, HubError, serviceAllowed, ValidationError } from "../core/index.js";
-import { type Rule, RuleSchema } from "./schema.js";
+import { disallowedActions, type Rule, RuleSchema } from "../config/index.js";
+import { DEFAULT_ALLOWED_SERVICES, HubError, ValidationError } from "../core/index.js";
 
 export type RuleOrigin = "config" | "api" | "node-red";
 
@@ -28,26 +28,6 @@ function issuesOf(error: {
       : "(root)",
     message: i.message,
   }));
-}
-
-/**
- * The rule's actions that call a service outside the allow-list (the hub's own `calm.*` always may). Entity
- * ids can hold `{person}` and are checked again when the action runs.
- */
-export function disallowedActions(
-  rule: Pick<Rule, "actions">,
-  allowed: readonly string[],
-): { action: number; message: string }[] {
-  return rule.actions.flatMap((a, i) => {
-    const [domain = "", service = ""] = a.action.split(".");
-    if (domain === "calm" || a.action.includes("{") || serviceAllowed(allowed, domain, service)) return [];
-    return [
-      {
-        action: i,
-        message: `${a.action} is not an allowed service; add it to home_assistant.allowed_services to let rules call it`,
-      },
-    ];
-  });
 }
 
 /** Validates any rule document with the same schema the config file uses. */

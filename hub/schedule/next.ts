@@ -1,8 +1,8 @@
 /** The wind-down a runtime scheduler should arm next. */
-import { addDays } from "./calendar.js";
-import type { Location, WindDownConfig } from "./config.js";
+
+import type { Location, WindDownConfig } from "../config/index.js";
+import { addDays, localDate } from "../core/index.js";
 import { plansOn, type WindDownPlan } from "./plan.js";
-import { localDate } from "./zoned-time.js";
 
 /** Evenings searched: yesterday (a late wind-down may still run after midnight) and the next week. */
 const LOOK_BACK_DAYS = 1;

@@ -1,8 +1,18 @@
 /** Turns wind-down configs into concrete per-day, per-room plans with absolute, offset-stamped times. */
-import { addDays, eveningDateOf, isDate, parseTime, type WallTime, weekdayOf } from "./calendar.js";
-import type { LightSetting, Location, SunEvent, SunStart, WindDownConfig } from "./config.js";
+
+import type { LightSetting, Location, SunEvent, SunStart, WindDownConfig } from "../config/index.js";
+import {
+  addDays,
+  eveningDateOf,
+  formatZoned,
+  isDate,
+  localParts,
+  parseTime,
+  type WallTime,
+  weekdayOf,
+  zonedInstant,
+} from "../core/index.js";
 import { sunEventOn } from "./sun-events.js";
-import { formatZoned, localParts, zonedInstant } from "./zoned-time.js";
 
 export type WindDownAnchor =
   /** `at` is null when the event did not happen that day (polar day or night). */

@@ -1,7 +1,8 @@
 /** The light steps of one wind-down, and which of them is in effect at a given moment. */
-import type { LightSetting } from "./config.js";
+
+import type { LightSetting } from "../config/index.js";
+import { formatZoned } from "../core/index.js";
 import type { WindDownPlan } from "./plan.js";
-import { formatZoned } from "./zoned-time.js";
 
 /** What the room's lights show when the wind-down starts; missing fields fall back to the default. */
 export interface StartState {

@@ -1,7 +1,7 @@
 /** Evening sun events for a local calendar day, from suncalc. */
 import { getPosition, getTimes, type SunTimeName } from "suncalc";
-import type { Location, SunEvent } from "./config.js";
-import { zonedInstant } from "./zoned-time.js";
+import type { Location, SunEvent } from "../config/index.js";
+import { zonedInstant } from "../core/index.js";
 
 const EVENTS: Record<SunEvent, { name: SunTimeName; altitude: number }> = {
   golden_hour: { name: "goldenHour", altitude: 6 },

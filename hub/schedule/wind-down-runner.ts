@@ -1,11 +1,10 @@
+import type { Location, WindDownConfig } from "../config/index.js";
 import type { Cancel, Clock, Logger } from "../core/index.js";
+import { addDays, formatZoned, localDate } from "../core/index.js";
 import { isOverride, type ObservedChange } from "../override/index.js";
 import type { PlannedAction } from "../rules/index.js";
-import { addDays } from "./calendar.js";
-import type { Location, WindDownConfig } from "./config.js";
 import { planWindDowns, stepCount, type WindDownPlan } from "./plan.js";
 import { type StartState, stepAt, type WindDownStep } from "./steps.js";
-import { formatZoned, localDate } from "./zoned-time.js";
 
 interface EntityLike {
   entity_id: string;

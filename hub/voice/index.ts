@@ -1,7 +1,6 @@
 import { VoiceService, type VoiceServiceOptions } from "./service.js";
 
 export { VoiceHttpBodySchema, VoiceHttpReplySchema, voiceApiPlugin } from "./api.js";
-export { type VoiceConfig, type VoiceConfigInput, VoiceConfigSchema } from "./config.js";
 export {
   type Intent,
   type IntentKind,

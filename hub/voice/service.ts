@@ -1,9 +1,9 @@
 import type { HassEntities, HassEvent } from "home-assistant-js-websocket";
 import { z } from "zod";
+import type { VoiceConfig } from "../config/index.js";
 import { type Cancel, type Clock, type Logger, own } from "../core/index.js";
 import type { EpisodeControl, EpisodeView } from "../episodes/index.js";
 import type { HaLinkState } from "../ha/index.js";
-import type { VoiceConfig } from "./config.js";
 import { type Intent, understand, type Vocabulary } from "./intents.js";
 import {
   EMPTY_REGISTRIES,

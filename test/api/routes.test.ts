@@ -5,16 +5,12 @@ import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApi } from "../../hub/api/index.js";
 import { viewRoutes } from "../../hub/api/views.js";
+import { LocationSchema, WindDownConfigSchema } from "../../hub/config/index.js";
 import { HubControls } from "../../hub/controls/index.js";
 import { silentLogger } from "../../hub/core/index.js";
 import { StressHistory } from "../../hub/history/index.js";
 import { RuleRegistry } from "../../hub/rules/index.js";
-import {
-  LocationSchema,
-  planWindDowns,
-  toScheduleEntry,
-  WindDownConfigSchema,
-} from "../../hub/schedule/index.js";
+import { planWindDowns, toScheduleEntry } from "../../hub/schedule/index.js";
 import { Store } from "../../hub/store/index.js";
 import { waitFor } from "../support/wait-for.js";
 import { AUTH, connectClient, type HubFixture, startHub } from "./fixture.js";

@@ -5,8 +5,10 @@
  * alone, as before it existed), interleaved and the best of 5 runs each, so load from other processes on the
  * machine hits both alike; CPU time of this process, not wall time, for the same reason. Run: `npx tsx test/bench/detector-cost.ts`.
  */
+
+import type { DetectorConfigInput } from "../../hub/config/index.js";
 import type { Sample } from "../../hub/core/index.js";
-import { type DetectorConfigInput, StressDetector } from "../../hub/detect/index.js";
+import { StressDetector } from "../../hub/detect/index.js";
 
 const PEOPLE = 50;
 const SECONDS = 3600;

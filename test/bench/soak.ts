@@ -4,9 +4,11 @@
  * pass puts the hub's Ingest (native JSON adapter, zod validation, per-person duplicate window) in front.
  * No sockets, no store: only what lives in memory per reading.
  */
+
+import { type Rule, RuleSchema } from "../../hub/config/index.js";
 import { FakeClock } from "../../hub/core/index.js";
 import { StressDetector } from "../../hub/detect/index.js";
-import { evaluateRules, type Rule, RuleSchema } from "../../hub/rules/index.js";
+import { evaluateRules } from "../../hub/rules/index.js";
 import { testIngest } from "../support/ingest.js";
 import type { SoakResult, SoakSample, SoakSpec } from "./types.js";
 import { personId, stressFor } from "./workload.js";

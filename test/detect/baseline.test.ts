@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Baseline, BaselineConfigSchema } from "../../hub/detect/index.js";
+import { BaselineConfigSchema } from "../../hub/config/index.js";
+import { Baseline } from "../../hub/detect/index.js";
 import { T0, wobble } from "./helpers.js";
 
 const config = BaselineConfigSchema.parse({ time_zone: "UTC" });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { DetectorConfigSchema } from "../../hub/config/index.js";
 import { type StressState, StressStateSchema } from "../../hub/core/index.js";
-import { createDetector, DetectorConfigSchema, StressDetector } from "../../hub/detect/index.js";
+import { createDetector, StressDetector } from "../../hub/detect/index.js";
 import { sample, seconds, T0, wobble } from "./helpers.js";
 
 const MIN = 60_000;

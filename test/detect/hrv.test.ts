@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ArtefactConfigSchema, hrvMetrics, rejectArtefacts } from "../../hub/detect/index.js";
+import { ArtefactConfigSchema } from "../../hub/config/index.js";
+import { hrvMetrics, rejectArtefacts } from "../../hub/detect/index.js";
 import { datasetPath, hasDataset } from "./datasets.js";
 
 const ref = hasDataset("hrv-reference");

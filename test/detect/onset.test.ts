@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { DetectorConfigInput } from "../../hub/config/index.js";
 import type { Sample, StressState } from "../../hub/core/index.js";
-import { type DetectorConfigInput, StressDetector } from "../../hub/detect/index.js";
+import { StressDetector } from "../../hub/detect/index.js";
 import { sample, T0, wobble } from "./helpers.js";
 
 /**

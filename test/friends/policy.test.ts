@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
-  buildFriendNotification,
-  dialable,
-  evaluateFriendPolicy,
   FriendsConfigSchema,
   type FriendsPersonConfig,
   FriendsPersonConfigSchema,
+} from "../../hub/config/index.js";
+import {
+  buildFriendNotification,
+  dialable,
+  evaluateFriendPolicy,
   type FriendTrigger,
   inQuietHours,
   parseFriendEvent,

@@ -1,12 +1,12 @@
 import { EventEmitter } from "node:events";
 import type { HassEvent } from "home-assistant-js-websocket";
 import { afterEach, describe, expect, it } from "vitest";
+import { FriendsConfigSchema } from "../../hub/config/index.js";
 import { FakeClock, type StressState, silentLogger } from "../../hub/core/index.js";
 import type { EpisodeView } from "../../hub/episodes/index.js";
 import {
   createFriendSuggester,
   type FriendSuggester,
-  FriendsConfigSchema,
   type SuggestionRecord,
 } from "../../hub/friends/index.js";
 import type { HubEvents } from "../../hub/hub.js";

@@ -3,7 +3,7 @@ import {
   LocationSchema,
   type WindDownConfigInput,
   WindDownConfigSchema,
-} from "../../hub/schedule/index.js";
+} from "../../hub/config/index.js";
 
 export const berlin: Location = LocationSchema.parse({
   latitude: 52.52,

@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  LocationSchema,
-  planWindDowns,
-  sunEventOn,
-  WindDownConfigSchema,
-  WindDownListSchema,
-} from "../../hub/schedule/index.js";
+import { LocationSchema, WindDownConfigSchema, WindDownListSchema } from "../../hub/config/index.js";
+import { planWindDowns, sunEventOn } from "../../hub/schedule/index.js";
 import { berlin, minutesBetween, tromso, windDown } from "./fixtures.js";
 
 function localClock(iso: string): string {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { type Rule, RuleSchema } from "../../hub/config/index.js";
 import type { StressState } from "../../hub/core/index.js";
-import { evaluateRules, type Rule, type RuleContext, RuleSchema } from "../../hub/rules/index.js";
+import { evaluateRules, type RuleContext } from "../../hub/rules/index.js";
 
 const rule = (over: Partial<Record<string, unknown>> = {}): Rule =>
   RuleSchema.parse({

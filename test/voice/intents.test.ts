@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { VoiceConfigSchema } from "../../hub/config/index.js";
 import {
   type IntentKind,
   normalizeSentence,
   speak,
   understand,
-  VoiceConfigSchema,
   type VoiceOutcome,
 } from "../../hub/voice/index.js";
 

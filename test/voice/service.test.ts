@@ -1,8 +1,9 @@
 import type { HassEntities, HassEvent } from "home-assistant-js-websocket";
 import { describe, expect, it } from "vitest";
+import { VoiceConfigSchema } from "../../hub/config/index.js";
 import { FakeClock, silentLogger } from "../../hub/core/index.js";
 import type { EpisodeControl, EpisodeRequest, EpisodeView } from "../../hub/episodes/index.js";
-import { createVoiceService, VoiceConfigSchema, type VoiceHa } from "../../hub/voice/index.js";
+import { createVoiceService, type VoiceHa } from "../../hub/voice/index.js";
 
 /** HA with a device registry where the satellite stands in the "lounge" area. */
 function fakeHa(): VoiceHa & { fired: Record<string, unknown>[]; emit(data: Record<string, unknown>): void } {

@@ -1,5 +1,5 @@
+import type { DetectorConfigInput } from "../../config/index.js";
 import type { Sample } from "../../core/index.js";
-import type { DetectorConfigInput } from "../config.js";
 import { StressDetector } from "../detector.js";
 import type { Recording } from "./recording.js";
 

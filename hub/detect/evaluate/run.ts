@@ -1,4 +1,4 @@
-import type { DetectorConfigInput } from "../config.js";
+import type { DetectorConfigInput } from "../../config/index.js";
 import { pool, type Scores, scores, type Tally, tally } from "./metrics.js";
 import type { Recording } from "./recording.js";
 import { replay, replayFixedHr, replayHrZ } from "./replay.js";

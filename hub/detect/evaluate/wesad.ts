@@ -1,4 +1,4 @@
-import type { DetectorConfigInput } from "../config.js";
+import type { DetectorConfigInput } from "../../config/index.js";
 import { StressDetector } from "../detector.js";
 import { median } from "./metrics.js";
 

@@ -64,7 +64,7 @@ describe("native adapter", () => {
     ["sdnn", { ts: T, sdnn: -1 }, "out_of_range"],
     ["eda", { ts: T, eda: 100.5 }, "out_of_range"],
     ["resp", { ts: T, resp: 2 }, "out_of_range"],
-    ["skin_temp", { ts: T, skin_temp: 19 }, "out_of_range"],
+    ["skin_temp", { ts: T, skin_temp: 14 }, "out_of_range"],
     ["stress", { ts: T, stress: 101 }, "out_of_range"],
     ["too large", `{"ts":1,"hr":60,"pad":"${"x".repeat(70_000)}"}`, "too_large"],
   ])("%s → reason", (_name, payload, reason) => {

@@ -1,10 +1,7 @@
 import { z } from "zod";
-import { StressLevelSchema } from "../core/index.js";
+import { RuleIdSchema, StressLevelSchema, serviceAllowed } from "../core/index.js";
 
-const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time "HH:MM"');
-
-export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
-export const WeekdaySchema = z.enum(WEEKDAYS);
+import { HhmmSchema as HHMM, WeekdaySchema } from "./common.js";
 
 export const StressTriggerSchema = z
   .strictObject({
@@ -65,10 +62,8 @@ export const RuleActionSchema = z.strictObject({
 });
 export type RuleAction = z.infer<typeof RuleActionSchema>;
 
-export const RULE_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-
 export const RuleSchema = z.strictObject({
-  id: z.string().regex(RULE_ID_PATTERN, "lowercase letters, digits, - and _ (at most 64)"),
+  id: RuleIdSchema,
   description: z.string().max(500).optional(),
   enabled: z.boolean().default(true),
   people: z.array(z.string().min(1)).min(1).optional().describe("Only these people; everyone when absent."),
@@ -89,3 +84,23 @@ export const RuleSchema = z.strictObject({
 });
 export type Rule = z.infer<typeof RuleSchema>;
 export type RuleInput = z.input<typeof RuleSchema>;
+
+/**
+ * The rule's actions that call a service outside the allow-list (the hub's own `calm.*` always may). Entity
+ * ids can hold `{person}` and are checked again when the action runs.
+ */
+export function disallowedActions(
+  rule: Pick<Rule, "actions">,
+  allowed: readonly string[],
+): { action: number; message: string }[] {
+  return rule.actions.flatMap((a, i) => {
+    const [domain = "", service = ""] = a.action.split(".");
+    if (domain === "calm" || a.action.includes("{") || serviceAllowed(allowed, domain, service)) return [];
+    return [
+      {
+        action: i,
+        message: `${a.action} is not an allowed service; add it to home_assistant.allowed_services to let rules call it`,
+      },
+    ];
+  });
+}

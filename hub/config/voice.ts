@@ -1,8 +1,8 @@
 import { z } from "zod";
+import { ROOM_ID_PATTERN } from "../core/index.js";
 
 /** Home Assistant event types: lowercase words joined by underscores. */
 const EVENT_TYPE = /^[a-z][a-z0-9_]{0,63}$/;
-const ROOM_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /** The `voice:` section of the config file. */
 export const VoiceConfigSchema = z
@@ -20,7 +20,7 @@ export const VoiceConfigSchema = z
       .describe("Event the hub fires back with {request_id, speech}."),
     default_room: z
       .string()
-      .regex(ROOM_ID)
+      .regex(ROOM_ID_PATTERN)
       .optional()
       .describe("Room used when neither the satellite's area nor the sentence names one."),
     default_person: z
@@ -36,7 +36,7 @@ export const VoiceConfigSchema = z
         "Language of typed requests (POST /api/voice) that do not name one; en and de are understood.",
       ),
     areas: z
-      .record(z.string().min(1), z.string().regex(ROOM_ID))
+      .record(z.string().min(1), z.string().regex(ROOM_ID_PATTERN))
       .default({})
       .describe(
         "Home Assistant area id → hub room id. An area whose id is already a room id needs no entry.",

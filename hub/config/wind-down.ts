@@ -1,15 +1,12 @@
 /** The wind-down configuration: zod schemas are the source of truth for types, defaults and docs. */
 import { z } from "zod";
-import { eveningMinutes, parseTime, WEEKDAYS } from "./calendar.js";
-import { isTimeZone } from "./zoned-time.js";
+import { eveningMinutes, isTimeZone, parseTime, WEEKDAYS } from "../core/index.js";
+import { HhmmSchema, WeekdaySchema } from "./common.js";
 
 /** "HH:MM" on a 24-hour clock. In a wind-down, times before 12:00 mean the following night. */
-export const LocalTimeSchema = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected a local time "HH:MM" (00:00 to 23:59)' })
-  .describe('Local wall-clock time "HH:MM"; times before 12:00 fall in the night after the evening');
-
-export const WeekdaySchema = z.enum(WEEKDAYS as ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
+export const LocalTimeSchema = HhmmSchema.describe(
+  'Local wall-clock time "HH:MM"; times before 12:00 fall in the night after the evening',
+);
 
 /** Evening sun events, each a suncalc time: the Sun crossing a given altitude while setting. */
 export const SunEventSchema = z

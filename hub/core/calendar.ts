@@ -1,9 +1,8 @@
 /** Calendar dates ("YYYY-MM-DD") and wall-clock times ("HH:MM") as plain values, with no time zone.
  * Date arithmetic here moves whole calendar days; it never touches instants, so DST cannot leak in. */
 
-export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
-
-export const WEEKDAYS: readonly Weekday[] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
@@ -87,4 +86,17 @@ export function eveningMinutes(time: WallTime): number {
 /** The calendar date on which an evening time of `evening` actually falls. */
 export function eveningDateOf(evening: string, time: WallTime): string {
   return minutesOfDay(time) < 12 * 60 ? addDays(evening, 1) : evening;
+}
+
+/** Minutes since midnight of an "HH:MM" the schema has already checked. */
+export function parseHhmm(value: string): number {
+  const [h, m] = value.split(":");
+  return Number(h) * 60 + Number(m);
+}
+
+/** Whether `minutes` lies in [after, before); the window may wrap past midnight. */
+export function inWindow(minutes: number, after: number | undefined, before: number | undefined): boolean {
+  const from = after ?? 0;
+  const to = before ?? 24 * 60;
+  return from <= to ? minutes >= from && minutes < to : minutes >= from || minutes < to;
 }

@@ -1,5 +1,5 @@
 /** Time-zone math on top of Intl.DateTimeFormat: instants ⇄ local wall-clock times in an IANA zone. */
-import { type CalendarDate, parseDate, type WallTime } from "./calendar.js";
+import { type CalendarDate, parseDate, type WallTime, WEEKDAYS, type Weekday } from "./calendar.js";
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -103,4 +103,18 @@ export function formatZoned(instant: number, timeZone: string): string {
     `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}` +
     `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
   );
+}
+
+export interface LocalTime {
+  /** Minutes since local midnight. */
+  minutes: number;
+  weekday: Weekday;
+}
+
+/** Wall-clock time and weekday of an instant in a time zone (DST-correct), for time-of-day conditions. */
+export function localTime(instant: number, timeZone: string): LocalTime {
+  const p = localParts(instant, timeZone);
+  // getUTCDay: 0 = Sunday … 6 = Saturday; WEEKDAYS starts on Monday.
+  const index = (new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay() + 6) % 7;
+  return { minutes: p.hour * 60 + p.minute, weekday: WEEKDAYS[index] ?? "mon" };
 }

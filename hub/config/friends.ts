@@ -1,9 +1,6 @@
 import { z } from "zod";
-
-const PERSON_ID = /^[a-z0-9][a-z0-9_-]{0,31}$/;
-const HHMM = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected a local time "HH:MM" (00:00 to 23:59)' });
+import { PersonIdSchema } from "../core/index.js";
+import { HhmmSchema as HHMM } from "./common.js";
 
 export const FriendSchema = z.strictObject({
   name: z.string().trim().min(1).max(40).describe('How the notification names them: "Want to call Sam?"'),
@@ -94,10 +91,7 @@ export type FriendsPersonConfig = z.infer<typeof FriendsPersonConfigSchema>;
 
 /** The `friends:` section: person id → settings. */
 export const FriendsConfigSchema = z
-  .record(
-    z.string().regex(PERSON_ID, "person ids: lowercase letters, digits, - and _"),
-    FriendsPersonConfigSchema,
-  )
+  .record(PersonIdSchema, FriendsPersonConfigSchema)
   .default({})
   .describe('"Maybe call a friend" nudges, per person, opt-in.');
 export type FriendsConfig = z.infer<typeof FriendsConfigSchema>;
