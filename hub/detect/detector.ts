@@ -91,6 +91,8 @@ export class StressDetector {
     const stale = sample.received_at - at > c.max_age_s * 1000;
     const outOfOrder = ps.last_at !== null && at < ps.last_at;
     if (Number.isNaN(ps.level.since)) ps.level.since = at;
+    // NaN would not survive JSON: a person seen once without a usable reading must still export cleanly.
+    if (Number.isNaN(ps.shown.since)) ps.shown.since = at;
 
     const exerciseNow =
       sample.activity === "active" ||
@@ -206,7 +208,7 @@ export class StressDetector {
         score = Math.min(score, c.high_enter - 0.1);
       }
     }
-    if (level !== ps.shown.level || Number.isNaN(ps.shown.since)) ps.shown = { level, since: at };
+    if (level !== ps.shown.level) ps.shown = { level, since: at };
 
     ps.last_at = at;
     const asleep = sample.sleep === "asleep";

@@ -94,6 +94,14 @@ describe("onset change detector", () => {
     expect(rest[0]?.since).toBe(all[999]?.since);
   });
 
+  it("exports and restores a person whose only reading had nothing usable", () => {
+    const d = new StressDetector();
+    expect(d.update(sample(T0, { source: "e4", steps: 3 }))).toBeUndefined();
+    const restored = new StressDetector();
+    restored.importState(JSON.parse(JSON.stringify(d.exportState())));
+    expect(restored.people()).toEqual(["ana"]);
+  });
+
   it("reads state saved before the onset detector existed", () => {
     const d = new StressDetector();
     replay(d, 0, 600);
