@@ -1,5 +1,54 @@
 import { z } from "zod";
 
+/** One signal's change detector: how it reads the signal and how quickly it decides. */
+export const OnsetChannelConfigSchema = z.strictObject({
+  /** Reference time constant while calm, seconds: slow enough that a task's rise stands out. */
+  reference_s: z.number().positive().default(300),
+  /** A falling signal pulls the reference down this quickly (skin conductance decays after a task, and the
+   * next rise must count from where it has fallen to, not from the old height). */
+  reference_down_s: z.number().positive().default(60),
+  /** Noise scale: how far the signal wanders around the reference while calm, in its unit, never below
+   * the floor. */
+  noise_floor: z.number().positive(),
+  noise_s: z.number().positive().default(300),
+  /** CUSUM slack (in noise units per second: drift below it never accumulates) and firing threshold. */
+  slack: z.number().min(0).default(0.5),
+  threshold: z.number().positive().default(30),
+  /** Smoothing of the raw reading before it is compared, seconds. */
+  smoothing_s: z.number().min(0).default(10),
+  /** Readings ignored after the sensor starts (or comes back after a gap), seconds: skin conductance
+   * settles for minutes after a band is put on. */
+  settle_s: z.number().min(0).default(0),
+  weight: z.number().min(0).default(1),
+});
+export type OnsetChannelConfig = z.infer<typeof OnsetChannelConfigSchema>;
+
+export const OnsetConfigSchema = z.strictObject({
+  /** false: "high" comes from the long-baseline score alone, as before the onset detector. */
+  enabled: z.boolean().default(true),
+  /** ln(skin conductance): a task raises it by a similar factor whatever the person's level. */
+  eda: OnsetChannelConfigSchema.default(
+    OnsetChannelConfigSchema.parse({
+      noise_floor: 0.02,
+      reference_down_s: 30,
+      slack: 3.5,
+      threshold: 150,
+      settle_s: 540,
+    }),
+  ),
+  /** Off by default: on wrist heart rate it added more false alarms than onsets on S02-S20 (README). */
+  hr: OnsetChannelConfigSchema.default(
+    OnsetChannelConfigSchema.parse({ noise_floor: 2, slack: 2, threshold: 300, weight: 0 }),
+  ),
+  /** An episode ends when every channel's sum has stayed below its threshold this long... */
+  release_s: z.number().min(0).default(60),
+  /** ...or at this length, whatever the signal does: a rise that lasts is the new normal. */
+  max_episode_s: z.number().positive().default(300),
+  /** A silence longer than this starts the channel over (the band was off). */
+  gap_s: z.number().positive().default(300),
+});
+export type OnsetConfig = z.infer<typeof OnsetConfigSchema>;
+
 /** Artefact rejection for beat-to-beat (RR) intervals. */
 export const ArtefactConfigSchema = z.strictObject({
   /** Physiologic bounds: an RR outside them is not a sinus beat (about 30-200 bpm). */
@@ -91,6 +140,8 @@ export const DetectorConfigSchema = z.strictObject({
   recent_min_minutes: z.number().int().min(1).default(3),
   /** While "high", the baseline is frozen so an episode does not become the norm, but not for longer than this. */
   baseline_freeze_max_s: z.number().min(0).default(1800),
+  /** The change detector that decides "high" for readings without a vendor score. */
+  onset: OnsetConfigSchema.default(OnsetConfigSchema.parse({})),
 });
 export type DetectorConfig = z.infer<typeof DetectorConfigSchema>;
 export type DetectorConfigInput = z.input<typeof DetectorConfigSchema>;

@@ -10,6 +10,8 @@ export {
   type DetectorConfig,
   type DetectorConfigInput,
   DetectorConfigSchema,
+  type OnsetConfig,
+  OnsetConfigSchema,
 } from "./detector.js";
 export {
   type Friend,

@@ -1,9 +1,16 @@
 import { z } from "zod";
 import { type DetectorConfig, type DetectorConfigInput, DetectorConfigSchema } from "../config/index.js";
-import { plausible, type Sample, type StressState, StressStateSchema } from "../core/index.js";
+import {
+  plausible,
+  type Sample,
+  type StressLevel,
+  type StressState,
+  StressStateSchema,
+} from "../core/index.js";
 import { Baseline, BaselineJsonSchema, type Metric } from "./baseline.js";
 import type { DayPart } from "./day-part.js";
 import { forceLevel, type LevelState, stepLevel, targetLevel } from "./levels.js";
+import { Onset, OnsetJsonSchema } from "./onset.js";
 import { describe } from "./reason.js";
 import { RrWindow } from "./rr-window.js";
 import { type Contribution, deviationScore, fallbackHrScore, fuse, signalOf } from "./score.js";
@@ -26,6 +33,9 @@ const PersonJsonSchema = z.strictObject({
   exercise_until: z.number().nullable(),
   freeze_since: z.number().nullable(),
   last_state: StressStateSchema.nullable(),
+  // Absent in state saved before the onset detector: it then starts afresh.
+  onset: OnsetJsonSchema.optional(),
+  shown: z.strictObject({ level: z.enum(["calm", "elevated", "high"]), since: z.number() }).optional(),
 });
 
 /** Everything the detector knows, for the store to persist and a restarted (or another) hub to resume. */
@@ -47,6 +57,9 @@ interface PersonState {
   exercise_until: number | null;
   freeze_since: number | null;
   last_state: StressState | null;
+  onset: Onset;
+  /** The level reported, which with the onset detector on differs from the score machine's. */
+  shown: { level: StressLevel; since: number };
 }
 
 function inRange(metric: Metric, v: number | undefined): number | undefined {
@@ -78,6 +91,8 @@ export class StressDetector {
     const stale = sample.received_at - at > c.max_age_s * 1000;
     const outOfOrder = ps.last_at !== null && at < ps.last_at;
     if (Number.isNaN(ps.level.since)) ps.level.since = at;
+    // NaN would not survive JSON: a person seen once without a usable reading must still export cleanly.
+    if (Number.isNaN(ps.shown.since)) ps.shown.since = at;
 
     const exerciseNow =
       sample.activity === "active" ||
@@ -141,6 +156,7 @@ export class StressDetector {
     }
     this.learn(ps, sample.source, values, at, exercising, outOfOrder);
     if (outOfOrder) return undefined;
+    if (c.onset.enabled) ps.onset.update(at, { eda: values.eda, hr: values.hr }, exercising);
 
     const vendor =
       sample.stress !== undefined && Number.isFinite(sample.stress)
@@ -176,14 +192,31 @@ export class StressDetector {
     else if (vendorFastPath) ps.level = forceLevel(ps.level, "high", at);
     else ps.level = stepLevel(ps.level, targetLevel(ps.level.level, score, c), at, c);
     if (vendorFastPath) score = Math.max(score, vendor ?? 0);
+    let level = ps.level.level;
+    if (c.onset.enabled && vendor === undefined && !exercising && ps.onset.covers(at)) {
+      // "high" means a new rise: the long-baseline score alone stays up through the rests between tasks and
+      // would report one episode for a whole afternoon, so it can only say "elevated". Without a signal the
+      // onset detector reads (a chest strap: heart rate only), the long-baseline level stands.
+      if (ps.onset.active) {
+        level = "high";
+        score = Math.max(
+          score,
+          c.high_enter + (100 - c.high_enter) * Math.min(1, (ps.onset.strength - 1) / 2),
+        );
+      } else {
+        if (level === "high") level = "elevated";
+        score = Math.min(score, c.high_enter - 0.1);
+      }
+    }
+    if (level !== ps.shown.level) ps.shown = { level, since: at };
 
     ps.last_at = at;
     const asleep = sample.sleep === "asleep";
     const state: StressState = {
       person: sample.person,
-      level: ps.level.level,
+      level,
       score: Math.round(Math.min(100, Math.max(0, score)) * 10) / 10,
-      since: ps.level.since,
+      since: ps.shown.since,
       at,
       reason: describe({
         contributions,
@@ -193,7 +226,8 @@ export class StressDetector {
         asleep,
         stale,
         vendorFastPath,
-        level: ps.level.level,
+        onset: level === "high" && ps.onset.active && !vendorFastPath,
+        level,
       }),
       baseline_ready: baselineReady,
       actionable: !stale && !exercising && !asleep,
@@ -231,6 +265,8 @@ export class StressDetector {
         exercise_until: ps.exercise_until,
         freeze_since: ps.freeze_since,
         last_state: ps.last_state ? { ...ps.last_state } : null,
+        onset: ps.onset.toJSON(),
+        shown: { ...ps.shown },
       };
     }
     return { version: 1, persons };
@@ -251,6 +287,8 @@ export class StressDetector {
         exercise_until: p.exercise_until,
         freeze_since: p.freeze_since,
         last_state: p.last_state,
+        onset: new Onset(this.config.onset, p.onset),
+        shown: p.shown ?? { level: p.level.level, since: p.level.since },
       });
     }
   }
@@ -277,6 +315,8 @@ export class StressDetector {
         exercise_until: null,
         freeze_since: null,
         last_state: null,
+        onset: new Onset(this.config.onset),
+        shown: { level: "calm", since: Number.NaN },
       };
       this.persons.set(name, ps);
     }

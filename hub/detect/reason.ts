@@ -19,6 +19,8 @@ export interface ReasonInput {
   asleep: boolean;
   stale: boolean;
   vendorFastPath: boolean;
+  /** The onset change detector sees a new rise (it decides "high" when there is no vendor score). */
+  onset?: boolean | undefined;
   /** The level in force, which lags the score on the way down (hysteresis). */
   level?: "calm" | "elevated" | "high" | undefined;
 }
@@ -34,6 +36,7 @@ export function describe(input: ReasonInput): string {
   const where = input.dayPart && input.dayPart !== "all" ? `your ${input.dayPart} baseline` : "your baseline";
   let main: string;
   if (input.vendorFastPath) main = "the wearable's own stress score is high";
+  else if (input.onset) main = "a new rise compared with the last few calm minutes";
   else if (top.length === 0 && input.level !== undefined && input.level !== "calm")
     main = `easing off; the level stays ${input.level} until it has been lower for a while`;
   else if (top.length === 0)

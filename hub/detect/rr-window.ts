@@ -15,6 +15,8 @@ export interface Beat {
 export class RrWindow {
   private beats: Beat[] = [];
   private readonly windowMs: number;
+  // Artefact rejection takes a median per beat: a reading without new beats reuses the last result.
+  private memo: { config: ArtefactConfig; minBeats: number; value: HrvMetrics | undefined } | null = null;
 
   constructor(windowMs: number) {
     this.windowMs = windowMs;
@@ -29,6 +31,7 @@ export class RrWindow {
       t -= Number.isFinite(v) && v > 0 ? v : 0;
     }
     stamped.reverse();
+    this.memo = null;
     const last = this.beats.at(-1)?.at ?? Number.NEGATIVE_INFINITY;
     // A re-sent or overlapping list must not count beats twice.
     for (const b of stamped) if (b.at > last) this.beats.push(b);
@@ -40,11 +43,15 @@ export class RrWindow {
 
   /** HRV of the clean beats in the window, or undefined with fewer than `minBeats` clean beats. */
   metrics(config: ArtefactConfig, minBeats: number): HrvMetrics | undefined {
+    const m = this.memo;
+    if (m && m.config === config && m.minBeats === minBeats) return m.value;
     const { nn } = rejectArtefacts(
       this.beats.map((b) => b.rr),
       config,
     );
-    return nn.length >= minBeats ? hrvMetrics(nn) : undefined;
+    const value = nn.length >= minBeats ? hrvMetrics(nn) : undefined;
+    this.memo = { config, minBeats, value };
+    return value;
   }
 
   toJSON(): Beat[] {

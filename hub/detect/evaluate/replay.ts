@@ -3,7 +3,7 @@ import type { Sample } from "../../core/index.js";
 import { StressDetector } from "../detector.js";
 import type { Recording } from "./recording.js";
 
-/** The comparison detector: "high" whenever heart rate is above 100 bpm, second by second. */
+/** The fixed rule: "high" whenever heart rate is above 100 bpm, second by second. */
 export const FIXED_HR_LIMIT = 100;
 
 /** The samples a wristband bridge would publish for this recording: one per second, all fresh. */
@@ -40,4 +40,38 @@ export function replay(r: Recording, config: DetectorConfigInput = {}): boolean[
 
 export function replayFixedHr(r: Recording): boolean[] {
   return r.hr.map((hr) => hr !== undefined && hr > FIXED_HR_LIMIT);
+}
+
+/** The simple personal comparison: z of the 30 s mean heart rate against everything seen so far. */
+export const HR_Z = { warmup_s: 300, window_s: 30, enter: 2, exit: 1, hold_s: 30 } as const;
+
+/**
+ * A per-person heart-rate z-score, online: the mean and standard deviation of all earlier readings of the
+ * person (after a 5-minute warm-up); "high" once z >= 2 has held 30 s, until z < 1.
+ */
+export function replayHrZ(r: Recording): boolean[] {
+  let n = 0;
+  let mean = 0;
+  let m2 = 0;
+  const recent: number[] = [];
+  let high = false;
+  let above = 0;
+  return r.hr.map((hr) => {
+    if (hr === undefined) return high;
+    recent.push(hr);
+    if (recent.length > HR_Z.window_s) recent.shift();
+    const avg = recent.reduce((a, b) => a + b, 0) / recent.length;
+    const sd = n > 1 ? Math.sqrt(m2 / (n - 1)) : 0;
+    if (n >= HR_Z.warmup_s && sd > 0) {
+      const z = (avg - mean) / sd;
+      above = z >= HR_Z.enter ? above + 1 : 0;
+      if (!high && above >= HR_Z.hold_s) high = true;
+      else if (high && z < HR_Z.exit) high = false;
+    }
+    n++;
+    const d = hr - mean;
+    mean += d / n;
+    m2 += d * (hr - mean);
+    return high;
+  });
 }
