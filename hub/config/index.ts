@@ -46,6 +46,8 @@ export {
   type RoomConfig,
   type Soundscape,
 } from "./schema.js";
+export { closestWord } from "./suggest.js";
+export { haUrlProblem } from "./urls.js";
 export { type VoiceConfig, type VoiceConfigInput, VoiceConfigSchema } from "./voice.js";
 export {
   type BedtimeStart,
