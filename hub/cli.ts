@@ -195,6 +195,16 @@ export async function runUntilSignal(
     };
     process.once("SIGINT", () => stop("SIGINT"));
     process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGHUP", () => stop("SIGHUP"));
+    // Under `npx`, npm hands a signal to the shell it started the hub with, and that shell dies of SIGTERM
+    // without passing it on: a new parent means whoever started the hub is gone, so stop as for a signal.
+    const parent = process.ppid;
+    const watch = setInterval(() => {
+      if (process.ppid === parent) return;
+      clearInterval(watch);
+      stop("parent exited");
+    }, 1_000);
+    watch.unref();
   });
 }
 
