@@ -167,6 +167,9 @@ function warnAboutMissingEntities(hub: Hub): void {
   });
 }
 
+/** Taken when the CLI loads: a parent that dies during start-up must count too. */
+const STARTED_BY = process.ppid;
+
 /**
  * Runs until SIGINT/SIGTERM, then stops everything in reverse order of start: `before` (what was started after
  * the hub, e.g. Node-RED), the hub, then `after` (what the hub needed, e.g. the demo's embedded peers).
@@ -198,9 +201,8 @@ export async function runUntilSignal(
     process.once("SIGHUP", () => stop("SIGHUP"));
     // Under `npx`, npm hands a signal to the shell it started the hub with, and that shell dies of SIGTERM
     // without passing it on: a new parent means whoever started the hub is gone, so stop as for a signal.
-    const parent = process.ppid;
     const watch = setInterval(() => {
-      if (process.ppid === parent) return;
+      if (process.ppid === STARTED_BY) return;
       clearInterval(watch);
       stop("parent exited");
     }, 1_000);
