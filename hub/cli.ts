@@ -53,6 +53,7 @@ const ENVIRONMENT: Record<string, string> = {
   CALM_HA_URL: "Home Assistant base URL (home_assistant.url)",
   CALM_HA_TOKEN: "Home Assistant long-lived access token (home_assistant.token)",
   CALM_DATA_DIR: "database, token and Node-RED files (data_dir)",
+  CALM_HTTP_HOST: "dashboard and API listen address (http.host; 0.0.0.0 in a container)",
   CALM_HTTP_PORT: "dashboard and API port (http.port)",
   CALM_API_TOKEN: "API bearer token (http.token)",
   CALM_NODE_RED_PORT: "Node-RED editor port (default 1880; 0 picks a free one)",

@@ -13,6 +13,7 @@ export const ENV_OVERRIDES = {
   CALM_HA_URL: ["home_assistant", "url"],
   CALM_HA_TOKEN: ["home_assistant", "token"],
   CALM_DATA_DIR: ["data_dir"],
+  CALM_HTTP_HOST: ["http", "host"],
   CALM_HTTP_PORT: ["http", "port"],
   CALM_API_TOKEN: ["http", "token"],
 } as const satisfies Record<string, readonly string[]>;
