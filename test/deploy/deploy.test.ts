@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import mqtt from "mqtt";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { Hub } from "../../hub/hub.js";
 import { requirePeerInCi, startTestBroker, type TestBroker } from "../support/broker.js";
@@ -193,7 +193,22 @@ describe("Docker image and compose file", () => {
 describe("Home Assistant add-on", () => {
   let supervisor: Server;
   let supervisorUrl = "";
-  let mqttAnswer: { status: number; body: unknown };
+  // What the Supervisor answers while the Mosquitto broker add-on runs.
+  const MOSQUITTO_ADDON = {
+    status: 200,
+    body: {
+      result: "ok",
+      data: {
+        host: "core-mosquitto",
+        port: 1883,
+        ssl: false,
+        username: "addons",
+        password: "pw",
+        protocol: "3.1.1",
+      },
+    },
+  };
+  let mqttAnswer: { status: number; body: unknown } = MOSQUITTO_ADDON;
 
   beforeAll(async () => {
     // The Supervisor's services API as the add-on sees it (`services: mqtt:need`): the Mosquitto add-on's
@@ -208,36 +223,9 @@ describe("Home Assistant add-on", () => {
     supervisorUrl = `http://127.0.0.1:${(supervisor.address() as AddressInfo).port}`;
   });
   afterAll(() => new Promise<void>((r) => supervisor.close(() => r())));
-  afterEach(() => {
-    mqttAnswer = {
-      status: 200,
-      body: {
-        result: "ok",
-        data: {
-          host: "core-mosquitto",
-          port: 1883,
-          ssl: false,
-          username: "addons",
-          password: "pw",
-          protocol: "3.1.1",
-        },
-      },
-    };
+  beforeEach(() => {
+    mqttAnswer = MOSQUITTO_ADDON;
   });
-  mqttAnswer = {
-    status: 200,
-    body: {
-      result: "ok",
-      data: {
-        host: "core-mosquitto",
-        port: 1883,
-        ssl: false,
-        username: "addons",
-        password: "pw",
-        protocol: "3.1.1",
-      },
-    },
-  };
 
   async function addon(options: Record<string, unknown>, userConfig?: string) {
     const dir = tempDir("calm-addon-");
