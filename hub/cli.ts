@@ -45,7 +45,7 @@ export interface CliIo {
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
-/** Every variable the hub reads, for `calm-hub --help` (the config overrides come from the loader's table). */
+/** Every variable the hub reads, for `calm-hub --help`; a test holds it to the loader's ENV_OVERRIDES. */
 const ENVIRONMENT: Record<string, string> = {
   CALM_MQTT_URL: "broker URL (mqtt.url)",
   CALM_MQTT_USERNAME: "broker user (mqtt.username)",
@@ -60,9 +60,6 @@ const ENVIRONMENT: Record<string, string> = {
   CALM_NODE_RED_HOST: "Node-RED listen address (default 127.0.0.1; anything else turns on its login)",
   CALM_LOG_LEVEL: "log level: error, warn, info (default), debug; debug also shows stack traces",
 };
-for (const name of Object.keys(ENV_OVERRIDES))
-  if (!(name in ENVIRONMENT)) throw new Error(`${name} is missing from the CLI's help`);
-
 function environmentHelp(names: readonly string[] = Object.keys(ENVIRONMENT)): string {
   return names.map((n) => `  ${n.padEnd(20)} ${ENVIRONMENT[n] ?? ""}`).join("\n");
 }

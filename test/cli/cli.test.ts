@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { HaSimulator } from "../../devices/ha-sim/index.js";
+import { ENV_OVERRIDES } from "../../hub/config/index.js";
 import { startTestBroker, type TestBroker } from "../support/broker.js";
 import { tempDir } from "../support/hub.js";
 import { waitFor } from "../support/wait-for.js";
@@ -81,6 +82,7 @@ describe("calm-hub --help and usage errors", () => {
       "CALM_NODE_RED_PORT",
       "CALM_LOG_LEVEL",
       "CALM_HA_TOKEN",
+      ...Object.keys(ENV_OVERRIDES),
     ])
       expect(r.stdout).toContain(text);
   });
