@@ -14,7 +14,8 @@ const CONFIG_DIR = env.CALM_ADDON_CONFIG_DIR ?? "/config"; // the add-on's own f
 const DATA_DIR = env.CALM_ADDON_DATA_DIR ?? "/data";
 const HUB_DIR = env.CALM_HUB_DIR ?? "/opt/calm-hub";
 const SUPERVISOR = (env.SUPERVISOR_URL ?? "http://supervisor").replace(/\/+$/, "");
-const INGRESS_PORT = 8787;
+// config.yaml's ingress_port; the tests pick a free one (0) on a shared machine.
+const INGRESS_PORT = Number(env.CALM_ADDON_INGRESS_PORT ?? 8787);
 
 function fail(message) {
   process.stderr.write(`calm-hub add-on: ${message}\n`);
@@ -164,5 +165,6 @@ if (process.argv.includes("--print")) {
 }
 
 process.umask(0o077);
-const { runCli } = await import(pathToFileURL(join(HUB_DIR, "dist/hub/cli.js")).href);
+// CALM_HUB_CLI: the tests start the hub from its sources (hub/cli.ts under tsx) instead of dist/.
+const { runCli } = await import(pathToFileURL(env.CALM_HUB_CLI ?? join(HUB_DIR, "dist/hub/cli.js")).href);
 runCli(args);

@@ -308,6 +308,55 @@ describe("Home Assistant add-on", () => {
     expect(config.time_zone).toBe("Europe/Berlin");
   });
 
+  it("starts the hub on the Mosquitto add-on's broker with the mapped config, and stops on SIGTERM", async () => {
+    const broker = await startTestBroker();
+    const { hostname: host, port } = new URL(broker.url);
+    mqttAnswer = {
+      status: 200,
+      body: {
+        result: "ok",
+        data: { host, port: Number(port), ssl: false, username: "addons", password: "pw" },
+      },
+    };
+    const dir = tempDir("calm-addon-");
+    writeFileSync(join(dir, "options.json"), JSON.stringify(manifest.options));
+    const child = spawn(process.execPath, ["--import", "tsx", "deploy/home-assistant-addon/run.mjs"], {
+      env: {
+        ...process.env,
+        CALM_ADDON_OPTIONS: join(dir, "options.json"),
+        CALM_ADDON_CONFIG_DIR: join(dir, "config"),
+        CALM_ADDON_DATA_DIR: join(dir, "data"),
+        CALM_HUB_DIR: process.cwd(),
+        CALM_HUB_CLI: join(process.cwd(), "hub/cli.ts"),
+        SUPERVISOR_URL: supervisorUrl,
+        SUPERVISOR_TOKEN: "supervisor-token",
+        // Ingress's fixed port would collide on a shared test machine; nothing else in the run depends on it.
+        CALM_ADDON_INGRESS_PORT: "0",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (b: Buffer) => {
+      out += b.toString();
+    });
+    child.stderr.on("data", (b: Buffer) => {
+      out += b.toString();
+    });
+    try {
+      await waitFor(() => /Calm Hub is running\. MQTT (\S+),/.exec(out)?.[1], {
+        timeoutMs: 30_000,
+        what: "the hub running",
+      });
+      expect(out).toContain(`Calm Hub is running. MQTT ${broker.url}, Home Assistant ${supervisorUrl}/core`);
+      const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill("SIGKILL");
+      await broker.stop();
+    }
+  }, 45_000);
+
   it("without the Mosquitto add-on, says to install it", async () => {
     mqttAnswer = { status: 400, body: { result: "error", message: "No mqtt service" } };
     const r = await addon(manifest.options);
