@@ -1,13 +1,17 @@
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { join, resolve } from "node:path";
+import { Writable } from "node:stream";
+import { pino } from "pino";
 import { startEmbeddedBroker } from "../devices/broker/index.js";
 import { HaSimulator } from "../devices/ha-sim/index.js";
 import { DEMO_EPISODES, DEMO_TIME_SCALE, WearableSimulator } from "../devices/wearable-sim/index.js";
 import type { ActionOutcome } from "./actions/index.js";
+import { parseCommandArgs, usageError } from "./cli-args.js";
 import { loadConfig } from "./config/index.js";
-import { background, createRootLogger } from "./core/index.js";
+
+import { background, type Logger, REDACT_PATHS } from "./core/index.js";
+
 import { Hub } from "./hub.js";
 import { startNodeRed } from "./nodered/index.js";
 import { packageRoot } from "./package-root.js";
@@ -41,6 +45,48 @@ export function describeOutcome(o: ActionOutcome, at: number): string {
   return `${clockTime(at)}  ${a.person.padEnd(6)} ${mark} ${a.domain}.${a.service}: ${o.result === "ok" ? "done" : o.detail}${took}`;
 }
 
+export { DEMO_HELP } from "./demo-help.js";
+
+/** Warnings and errors as terminal lines between the demo's own; the full JSON log goes to demo.log. */
+function terminalLogStream(write: (s: string) => void): Writable {
+  let partial = "";
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      const lines = (partial + chunk.toString()).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) {
+        try {
+          const entry = JSON.parse(line) as {
+            level?: number;
+            time?: number;
+            msg?: string;
+            component?: string;
+          };
+          const level = (entry.level ?? 40) >= 50 ? "error" : "warn";
+          const who = entry.component ? `${entry.component}: ` : "";
+          write(`${clockTime(entry.time ?? Date.now())}  ${level.padEnd(6)} ${who}${entry.msg ?? ""}\n`);
+        } catch {
+          if (line.trim() !== "") write(`${line}\n`);
+        }
+      }
+      done();
+    },
+  });
+}
+
+const LOG_LEVELS = ["error", "warn", "info", "debug", "trace"] as const;
+type LogLevel = (typeof LOG_LEVELS)[number];
+
+function demoLogger(file: string, level: LogLevel, write: (s: string) => void): Logger {
+  return pino(
+    { level, redact: { paths: REDACT_PATHS, censor: "[redacted]" }, base: { app: "calm-hub" } },
+    pino.multistream([
+      { level, stream: pino.destination({ dest: file, sync: false }) },
+      { level: level === "error" ? "error" : "warn", stream: terminalLogStream(write) },
+    ]),
+  );
+}
+
 /**
  * `calm-hub demo`: everything embedded (an MQTT broker, the Home Assistant simulator, two simulated
  * wearables, SQLite in a temporary folder) so that a newcomer sees the hub act within half a minute.
@@ -53,19 +99,32 @@ export async function runDemo(
     stops: { before?: () => Promise<void>; after?: () => Promise<void> },
   ) => Promise<number>,
 ): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      duration: { type: "string" },
-      "log-level": { type: "string" },
-      "no-node-red": { type: "boolean", default: false },
-    },
-    allowPositionals: false,
+  const { values } = parseCommandArgs("demo", argv, {
+    duration: { type: "string" },
+    "log-level": { type: "string" },
+    "no-node-red": { type: "boolean", default: false },
+    "data-dir": { type: "string" },
   });
-  const logger = createRootLogger({ level: values["log-level"] ?? io.env.CALM_LOG_LEVEL ?? "warn" });
+  const seconds = values.duration === undefined ? undefined : Number(values.duration);
+  if (seconds !== undefined && !(Number.isFinite(seconds) && seconds > 0))
+    throw usageError(
+      "demo",
+      `--duration needs a number of seconds, e.g. --duration 60, got "${values.duration}"`,
+    );
+  const level = values["log-level"] ?? io.env.CALM_LOG_LEVEL ?? "info";
+  if (!(LOG_LEVELS as readonly string[]).includes(level))
+    throw usageError("demo", `--log-level is one of ${LOG_LEVELS.join(", ")}, got "${level}"`);
+  const given = values["data-dir"] ?? io.env.CALM_DATA_DIR;
+  const dataDir = given === undefined ? mkdtempSync(join(tmpdir(), "calm-hub-demo-")) : resolve(given);
+  mkdirSync(dataDir, { recursive: true });
+  // A folder the demo made for itself goes when it ends; one the user named is theirs to keep.
+  const removeDataDir = (): void => {
+    if (given === undefined) rmSync(dataDir, { recursive: true, force: true });
+  };
+  const logFile = join(dataDir, "demo.log");
+  const logger = demoLogger(logFile, level as LogLevel, io.stderr);
   const broker = await startEmbeddedBroker({ port: 0 });
   const sim = await HaSimulator.start();
-  const dataDir = io.env.CALM_DATA_DIR ?? mkdtempSync(join(tmpdir(), "calm-hub-demo-"));
   const config = await loadConfig(DEMO_CONFIG, {
     ...io.env,
     CALM_MQTT_URL: broker.url,
@@ -132,7 +191,8 @@ export async function runDemo(
       `  Dashboard                  ${hub.apiUrl}/   (token: ${hub.apiToken})`,
       `  HTTP API                   ${hub.apiUrl}/api/health, docs at ${hub.apiUrl}/api/docs`,
       `  Node-RED editor            ${nodeRed ? nodeRed.editorUrl : "(not started)"}`,
-      `  Data folder                ${dataDir}`,
+      `  Data folder                ${dataDir}${given === undefined ? "   (removed when the demo ends; keep it with --data-dir DIR)" : ""}`,
+      `  Log                        ${logFile}   (warnings also show here)`,
       `  People                     ${DEMO_PEOPLE.join(", ")} — Alice's stress starts rising in about 10 s.`,
       "Press Ctrl+C to stop.",
       "",
@@ -172,12 +232,26 @@ export async function runDemo(
     await nodeRed?.stop();
     await wearables.stop();
   };
+  let decisions = 0;
+  let calls = 0;
+  hub.events.on("decision", (d) => {
+    if (d.outcome === "fired") decisions++;
+  });
+  hub.events.on("action", () => {
+    calls++;
+  });
   const after = async (): Promise<void> => {
     await sim.stop();
     await broker.stop();
+    logger.flush();
+    removeDataDir();
+    io.stdout(
+      `\nDemo finished: ${decisions} rule decision(s), ${calls} action(s). ${
+        given === undefined ? "Its temporary data folder is removed." : `Data and log kept in ${dataDir}.`
+      }\n`,
+    );
   };
-  if (values.duration) {
-    const seconds = Number(values.duration);
+  if (seconds !== undefined) {
     await new Promise((r) => setTimeout(r, seconds * 1000));
     await before();
     await hub.stop();

@@ -48,7 +48,9 @@ export {
   type RoomConfig,
   type Soundscape,
 } from "./schema.js";
+export { closestWord } from "./suggest.js";
 export { type HaPlace, locationOf, timeZoneOf } from "./time-zone.js";
+export { haUrlProblem } from "./urls.js";
 export { type VoiceConfig, type VoiceConfigInput, VoiceConfigSchema } from "./voice.js";
 export {
   type BedtimeStart,

@@ -1,8 +1,9 @@
 import { readFile } from "node:fs/promises";
-import { parseDocument } from "yaml";
-import type { z } from "zod";
+import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } from "yaml";
+import { z } from "zod";
 import { type Issue, ValidationError } from "../core/index.js";
 import { type Config, ConfigSchema } from "./schema.js";
+import { closestWord, keysAt } from "./suggest.js";
 
 /** The environment variables that override the file, and where each lands. */
 export const ENV_OVERRIDES = {
@@ -12,6 +13,7 @@ export const ENV_OVERRIDES = {
   CALM_HA_URL: ["home_assistant", "url"],
   CALM_HA_TOKEN: ["home_assistant", "token"],
   CALM_DATA_DIR: ["data_dir"],
+  CALM_HTTP_HOST: ["http", "host"],
   CALM_HTTP_PORT: ["http", "port"],
   CALM_API_TOKEN: ["http", "token"],
 } as const satisfies Record<string, readonly string[]>;
@@ -53,9 +55,81 @@ export function applyEnv(raw: unknown, env: NodeJS.ProcessEnv): Record<string, u
   return root;
 }
 
+/** Where in the file a problem is: the line of the key at `path`, else of the nearest mapping above it. */
+function lineOf(
+  doc: Document,
+  counter: LineCounter,
+  path: readonly PropertyKey[],
+  key?: string,
+): number | undefined {
+  const segments = path.map((p) => (typeof p === "number" ? p : String(p)));
+  if (key !== undefined) {
+    const map = segments.length === 0 ? doc.contents : doc.getIn(segments, true);
+    if (isMap(map)) {
+      const pair = map.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+      const start = isNode(pair?.key) ? pair.key.range?.[0] : undefined;
+      if (start !== undefined) return counter.linePos(start).line;
+    }
+  }
+  for (let n = segments.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(segments.slice(0, n), true);
+    if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+let jsonSchema: Record<string, unknown> | undefined;
+function configKeysAt(path: readonly PropertyKey[]): string[] {
+  jsonSchema ??= z.toJSONSchema(ConfigSchema, { io: "input", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
+  return keysAt(jsonSchema, path).filter((k) => k !== "$schema");
+}
+
+/**
+ * zod's issues as the person editing the file needs them: an unknown key names the key itself, the key it
+ * was probably meant to be, and its line; a value set by a CALM_* variable says so (the file is not at fault).
+ */
+function fileIssues(error: z.ZodError, doc: Document, counter: LineCounter, env: NodeJS.ProcessEnv): Issue[] {
+  const fromEnv = new Map<string, string>();
+  for (const [name, path] of Object.entries(ENV_OVERRIDES))
+    if (env[name] !== undefined && env[name] !== "") fromEnv.set(formatPath(path), name);
+  const out: Issue[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      const known = configKeysAt(issue.path);
+      for (const key of issue.keys) {
+        const guess = closestWord(key, known);
+        const line = lineOf(doc, counter, issue.path, key);
+        const hint = guess
+          ? `did you mean ${guess}?`
+          : known.length > 0 && known.length <= 12
+            ? `expected one of ${known.join(", ")}`
+            : "remove it or check the spelling";
+        out.push({
+          path: formatPath([...issue.path, key]),
+          message: `unknown key; ${hint}${line === undefined ? "" : ` (line ${line})`}`,
+        });
+      }
+      continue;
+    }
+    const path = formatPath(issue.path);
+    const variable = fromEnv.get(path);
+    if (variable !== undefined) {
+      out.push({ path, message: `${issue.message} (set by ${variable})` });
+      continue;
+    }
+    const line = lineOf(doc, counter, issue.path);
+    out.push({ path, message: line === undefined ? issue.message : `${issue.message} (line ${line})` });
+  }
+  return out;
+}
+
 /** Parses YAML text into a validated config; every problem is reported, not just the first. */
 export function parseConfig(text: string, env: NodeJS.ProcessEnv = {}, source = "config"): Config {
-  const doc = parseDocument(text, { prettyErrors: true });
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, lineCounter: counter });
   if (doc.errors.length > 0) {
     throw new ValidationError(
       "CALM_ERR_CONFIG_INVALID",
@@ -74,11 +148,8 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv = {}, source = 
   }
   const result = ConfigSchema.safeParse(applyEnv(raw, env));
   if (!result.success) {
-    throw new ValidationError(
-      "CALM_ERR_CONFIG_INVALID",
-      `${source} has ${result.error.issues.length} problem(s)`,
-      zodIssues(result.error),
-    );
+    const issues = fileIssues(result.error, doc, counter, env);
+    throw new ValidationError("CALM_ERR_CONFIG_INVALID", `${source} has ${issues.length} problem(s)`, issues);
   }
   return result.data;
 }
@@ -92,6 +163,16 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
       {
         path: file,
         message: (err as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : String(err),
+      },
+    ]);
+  }
+  // An empty file is almost always a mistake (a wrong path, a failed copy); in code, "" still means defaults.
+  if (parseDocument(text).contents === null) {
+    throw new ValidationError("CALM_ERR_CONFIG_INVALID", `${file} is empty`, [
+      {
+        path: "(root)",
+        message:
+          "the file has no settings; start from config/examples/home.yaml or config/examples/stress-scene.yaml",
       },
     ]);
   }

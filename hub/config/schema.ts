@@ -10,6 +10,7 @@ import { HhmmSchema as HHMM } from "./common.js";
 import { DetectorConfigSchema } from "./detector.js";
 import { FriendsConfigSchema } from "./friends.js";
 import { disallowedActions, RuleSchema } from "./rules.js";
+import { refineHaUrl } from "./urls.js";
 import { VoiceConfigSchema } from "./voice.js";
 import { LocationSchema, WindDownListSchema } from "./wind-down.js";
 
@@ -50,7 +51,8 @@ export const MqttConfigSchema = z.strictObject({
 
 export const HomeAssistantConfigSchema = z.strictObject({
   url: z
-    .url()
+    .string()
+    .superRefine(refineHaUrl)
     .default("http://homeassistant.local:8123")
     .describe("Home Assistant base URL; the WebSocket URL is derived from it. CALM_HA_URL overrides it."),
   token: z.string().optional().describe("Long-lived access token of an admin user. Prefer CALM_HA_TOKEN."),

@@ -215,8 +215,8 @@ export class HaLink {
     this.lastError = detail;
     const log = this.opts.logger;
     if (state === "online") log.info({ component: "ha", state }, "Home Assistant connected");
-    else if (state === "auth_failed")
-      log.error({ component: "ha", state }, `Home Assistant rejected the token: ${detail}`);
+    else if (state === "stopped") log.info({ component: "ha", state }, "Home Assistant link stopped");
+    else if (state === "auth_failed") log.error({ component: "ha", state }, detail);
     else log.warn({ component: "ha", state }, `Home Assistant ${state}: ${detail}`);
     for (const h of this.stateHandlers) h(state, detail);
   }
@@ -241,10 +241,16 @@ export class HaLink {
       } catch (raw) {
         const err = toHaError(raw);
         const authFailed = err.code === "CALM_ERR_HA_INVALID_AUTH";
-        this.setState(authFailed ? "auth_failed" : "offline", err.message);
         const delay = authFailed
           ? this.authRetryMs
           : Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempt, 5));
+        // One line while it stays away (the detail is the same each attempt): where, that it retries, what to fix.
+        this.setState(
+          authFailed ? "auth_failed" : "offline",
+          authFailed
+            ? `${err.message}; retrying every ${Math.round(delay / 1000)} s (set CALM_HA_TOKEN or home_assistant.token to a valid long-lived token)`
+            : `${err.message} at ${this.opts.url}; retrying every ${MAX_BACKOFF_MS / 1000} s at most (check home_assistant.url or CALM_HA_URL)`,
+        );
         attempt++;
         await this.sleep(delay);
       }
@@ -260,7 +266,9 @@ export class HaLink {
 
   private async adopt(conn: Connection): Promise<void> {
     this.conn = conn;
-    conn.addEventListener("disconnected", () => this.setState("offline", "connection lost, reconnecting"));
+    conn.addEventListener("disconnected", () =>
+      this.setState("offline", `connection to ${this.opts.url} lost, reconnecting`),
+    );
     conn.addEventListener("ready", () => {
       this.resync = true;
       this.setState("online", "");

@@ -193,9 +193,19 @@ export class MqttLink {
     client.on("close", () => {
       if (this.linkState !== "stopped" && !refused) this.setState("offline");
     });
+    // The client retries every 2 s and reports each failure; one line per distinct failure says it all.
+    let lastError = "";
+    client.on("connect", () => {
+      lastError = "";
+    });
     client.on("error", (err) => {
-      if (!(version === 5 && isProtocolRefusal(err)))
-        o.logger.warn({ component: "mqtt", err: err.message }, "MQTT error");
+      if (version === 5 && isProtocolRefusal(err)) return;
+      if (err.message === lastError) return;
+      lastError = err.message;
+      o.logger.warn(
+        { component: "mqtt", err: err.message },
+        `MQTT broker at ${redactUrl(o.url)}: ${err.message}; retrying every 2 s (check mqtt.url or CALM_MQTT_URL)`,
+      );
     });
 
     await new Promise<void>((resolve, reject) => {
@@ -204,7 +214,7 @@ export class MqttLink {
         client.end(true);
         reject(
           new Error(
-            `cannot reach the MQTT broker at ${redactUrl(o.url)} within ${(o.connectTimeoutMs ?? 15_000) / 1000} s`,
+            `cannot reach the MQTT broker at ${redactUrl(o.url)} within ${(o.connectTimeoutMs ?? 15_000) / 1000} s; is it running? (check mqtt.url or CALM_MQTT_URL)`,
           ),
         );
       }, o.connectTimeoutMs ?? 15_000);
@@ -314,9 +324,14 @@ export class MqttLink {
 
   private setState(state: MqttLinkState): void {
     if (state === this.linkState) return;
+    const was = this.linkState;
     this.linkState = state;
-    if (state === "offline")
-      this.opts.logger.warn({ component: "mqtt" }, "MQTT connection lost, reconnecting");
+    // Before the first connection the error line above already says it all.
+    if (state === "offline" && was === "online")
+      this.opts.logger.warn(
+        { component: "mqtt" },
+        `MQTT connection to ${redactUrl(this.opts.url)} lost; reconnecting every 2 s`,
+      );
     for (const h of this.stateHandlers) h(state);
   }
 }

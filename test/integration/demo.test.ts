@@ -1,5 +1,7 @@
 // The newcomer's path: `calm-hub demo` as a real child process, watched from its terminal output.
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { tempDir } from "../support/hub.js";
 import { waitFor } from "../support/wait-for.js";
@@ -14,12 +16,13 @@ afterEach(() => {
 describe("calm-hub demo", () => {
   it("shows a decision and the room easing within 30 seconds, then stops cleanly on SIGTERM", async () => {
     let out = "";
+    const dataDir = tempDir("calm-demo-");
     child = spawn(process.execPath, ["--import", "tsx", "hub/cli.ts", "demo"], {
       env: {
         ...process.env,
         CALM_HTTP_PORT: "0",
         CALM_NODE_RED_PORT: "0",
-        CALM_DATA_DIR: tempDir("calm-demo-"),
+        CALM_DATA_DIR: dataDir,
         CALM_LOG_LEVEL: "warn",
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -56,5 +59,38 @@ describe("calm-hub demo", () => {
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
     child = undefined;
+    expect(out).toMatch(/\nDemo finished: \d+ rule decision\(s\), \d+ action\(s\)\. Data and log kept in /);
+    // The structured log went to the data folder; the terminal shows only the demo's own lines.
+    expect(out.split("\n").filter((l) => l.startsWith("{"))).toEqual([]);
+    expect(existsSync(join(dataDir, "demo.log"))).toBe(true);
   }, 90_000);
+
+  it("removes the temporary data folder it made, and stops when the shell that started it dies (as under npx)", async () => {
+    let out = "";
+    const env: NodeJS.ProcessEnv = { ...process.env, CALM_HTTP_PORT: "0", CALM_LOG_LEVEL: "warn" };
+    delete env.CALM_DATA_DIR;
+    // npx runs a bin through `sh -c`; "; true" keeps the shell from exec'ing node, as npm's does not either.
+    child = spawn("sh", ["-c", `"${process.execPath}" --import tsx hub/cli.ts demo --no-node-red; true`], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout?.on("data", (b: Buffer) => {
+      out += b.toString();
+    });
+    child.stderr?.on("data", (b: Buffer) => {
+      out += b.toString();
+    });
+    const folder = await waitFor(() => /Data folder +(\S+) +\(removed when the demo ends/.exec(out)?.[1], {
+      timeoutMs: 30_000,
+      what: "the demo's data folder",
+    });
+    expect(existsSync(folder)).toBe(true);
+    child.kill("SIGTERM"); // the shell dies of it and does not pass it on
+    await waitFor(() => /Demo finished: .*Its temporary data folder is removed\./.test(out), {
+      timeoutMs: 20_000,
+      what: "the demo stopping after its parent went",
+    });
+    await waitFor(() => !existsSync(folder), { what: "the data folder removed" });
+    child = undefined;
+  }, 60_000);
 });

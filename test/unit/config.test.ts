@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   applyEnv,
@@ -44,7 +46,7 @@ describe("config", () => {
     expect(c.data_dir).toBe("/tmp/x");
     expect(c.http.port).toBe(9999);
     expect(issuesOf(() => parseConfig("", { CALM_HTTP_PORT: "not-a-port" }))).toEqual([
-      "http.port: Invalid input: expected number, received string",
+      "http.port: Invalid input: expected number, received string (set by CALM_HTTP_PORT)",
     ]);
   });
 
@@ -68,7 +70,7 @@ rules:
     actions: [{ action: "not a service" }]
 `),
     );
-    expect(issues).toContain('mqtt: Unrecognized key: "urll"');
+    expect(issues).toContain("mqtt.urll: unknown key; did you mean url? (line 3)");
     expect(issues.some((i) => i.startsWith("rules[0].trigger.above:"))).toBe(true);
     expect(issues.some((i) => i.startsWith("rules[1].trigger.to:"))).toBe(true);
     expect(issues.some((i) => i.startsWith("rules[1].actions[0].action:"))).toBe(true);
@@ -77,7 +79,7 @@ rules:
   it("refuses two rules with the same id", () => {
     const rule = "{ id: twin, trigger: { type: stress, above: 70 }, actions: [{ action: scene.turn_on }] }";
     expect(issuesOf(() => parseConfig(`rules: [${rule}, ${rule}]`))).toEqual([
-      'rules[1].id: duplicate rule id "twin"',
+      'rules[1].id: duplicate rule id "twin" (line 1)',
     ]);
   });
 
@@ -88,8 +90,52 @@ rules:
 
   it("rejects an unknown time zone", () => {
     expect(issuesOf(() => parseConfig("time_zone: Mars/Olympus"))).toEqual([
-      'time_zone: unknown time zone "Mars/Olympus"',
+      'time_zone: unknown time zone "Mars/Olympus" (line 1)',
     ]);
+  });
+
+  it("names the key an unknown one was probably meant to be, with its line", () => {
+    const issues = issuesOf(() =>
+      parseConfig(
+        "rules:\n  - id: a\n    trigger: { type: stress, above: 70 }\n    cooldown: 60\n    actions: [{ action: scene.turn_on }]\nrooms:\n  den:\n    ligths: [light.den]\n",
+      ),
+    );
+    expect(issues).toEqual([
+      "rules[0].cooldown: unknown key; did you mean cooldown_s? (line 4)",
+      "rooms.den.ligths: unknown key; did you mean lights? (line 8)",
+    ]);
+  });
+
+  it.each([
+    ["homeassistant.local:8123", 'missing the scheme: did you mean "http://homeassistant.local:8123"?'],
+    ["ftp://ha", '"ftp://" cannot reach Home Assistant; use http://, https://, ws:// or wss://'],
+    [
+      "http://ha:8123/api/websocket",
+      'give Home Assistant\'s base URL without /api/websocket: "http://ha:8123"',
+    ],
+  ])("refuses the Home Assistant URL %s and shows the fix", (url, fix) => {
+    const issues = issuesOf(() => parseConfig(`home_assistant:\n  url: ${url}\n`));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toContain(`home_assistant.url: ${fix}`);
+    expect(issues[0]).toMatch(/\(line 2\)$/);
+  });
+
+  it.each(["http://homeassistant.local:8123", "https://ha.example.net", "ws://10.0.0.2:8123", "wss://ha"])(
+    "accepts the Home Assistant URL %s",
+    (url) => {
+      expect(parseConfig(`home_assistant:\n  url: ${url}\n`).home_assistant.url).toBe(url);
+    },
+  );
+
+  it("refuses an empty or comment-only file (a wrong path or a failed copy), naming a file to start from", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "calm-config-"));
+    for (const text of ["", "# nothing here yet\n"]) {
+      writeFileSync(join(dir, "c.yaml"), text);
+      await expect(loadConfig(join(dir, "c.yaml"), {})).rejects.toMatchObject({
+        message: `${join(dir, "c.yaml")} is empty`,
+        issues: [{ message: expect.stringContaining("config/examples/home.yaml") }],
+      });
+    }
   });
 
   it("reports a missing file clearly", async () => {
