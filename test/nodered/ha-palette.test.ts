@@ -386,6 +386,7 @@ describe("node-red-contrib-home-assistant-websocket against the simulator", () =
         "config/entity_registry/list",
         "config/floor_registry/list",
         "config/label_registry/list",
+        "tag/list",
       ]),
     );
     expect(sim.commands.filter((c) => !c.answered)).toEqual([]);
@@ -442,5 +443,37 @@ describe("node-red-contrib-home-assistant-websocket against the simulator", () =
     expect(sim.commands.filter((c) => !c.answered)).toEqual([]);
     for (const id of [STATE_CHANGED, CURRENT_STATE, ACTION])
       expect(comms.statuses(id).map((s) => s.fill)).not.toContain("red");
+  });
+});
+
+describe("the palette through a Home Assistant restart", () => {
+  it("reconnects, runs again and still sees state changes, with no error", async () => {
+    const statusesBefore = comms.statuses(STATE_CHANGED).length;
+    const problemsBefore = problems().length;
+    await sim.restart();
+    await waitFor(
+      () => {
+        const since = comms.statuses(STATE_CHANGED).slice(statusesBefore);
+        return (
+          since.some((s) => s.text === "home-assistant.status.disconnected") &&
+          since.at(-1)?.text === "home-assistant.status.running"
+        );
+      },
+      { what: "the state node disconnected, then running again", timeoutMs: 15_000 },
+    );
+    // Its subscriptions were made again on the new connection: a change after the restart reaches its output.
+    const before = comms.debug("debug-state").length;
+    sim.changeByHand("light.living_room", { state: "on", attributes: { brightness: 50 } });
+    const msg = await waitFor(
+      () => comms.debug("debug-state").slice(before).find((m) => m.payload === "on"),
+      { what: "state change after the restart" },
+    );
+    expect((msg.data as { new_state: { attributes: { brightness: number } } }).new_state.attributes.brightness).toBe(
+      50,
+    );
+    expect(problems().slice(problemsBefore)).toEqual([]);
+    expect(comms.debug("debug-errors")).toEqual([]);
+    expect(sim.commandFailures).toEqual([]);
+    expect(sim.commands.filter((c) => !c.answered)).toEqual([]);
   });
 });

@@ -19,4 +19,8 @@ export const registryCommands: Record<string, CommandHandler> = {
   "config/label_registry/list": (connection, message) => {
     connection.sendResult(message.id, connection.home.registries.listLabels());
   },
+  // The simulated home has no NFC tags; HA answers an empty storage collection the same way.
+  "tag/list": (connection, message) => {
+    connection.sendResult(message.id, []);
+  },
 };
