@@ -465,12 +465,16 @@ describe("the palette through a Home Assistant restart", () => {
     const before = comms.debug("debug-state").length;
     sim.changeByHand("light.living_room", { state: "on", attributes: { brightness: 50 } });
     const msg = await waitFor(
-      () => comms.debug("debug-state").slice(before).find((m) => m.payload === "on"),
+      () =>
+        comms
+          .debug("debug-state")
+          .slice(before)
+          .find((m) => m.payload === "on"),
       { what: "state change after the restart" },
     );
-    expect((msg.data as { new_state: { attributes: { brightness: number } } }).new_state.attributes.brightness).toBe(
-      50,
-    );
+    expect(
+      (msg.data as { new_state: { attributes: { brightness: number } } }).new_state.attributes.brightness,
+    ).toBe(50);
     expect(problems().slice(problemsBefore)).toEqual([]);
     expect(comms.debug("debug-errors")).toEqual([]);
     expect(sim.commandFailures).toEqual([]);
