@@ -205,7 +205,8 @@ describe("HaSimulator with home-assistant-js-websocket", () => {
     await until(() => events.length === 1);
     await unsubscribe();
     sim.fireEvent("calm_test", { n: 2 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // One socket keeps order: an event sent for n: 2 would arrive before the answer to a later ping.
+    await conn.ping();
     expect(events).toHaveLength(1);
   });
 
