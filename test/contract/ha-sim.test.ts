@@ -881,6 +881,47 @@ describe("HaSimulator wire protocol (raw ws)", () => {
     expect(bad).toMatchObject({ success: false, error: { code: "invalid_format" } });
   });
 
+  it("refuses a command with a key HA's schema does not declare, and does nothing for it", async () => {
+    const client = await raw();
+    // A common slip: `data` (the REST and YAML name) instead of `service_data`.
+    const misspelt = await client.command({
+      type: "call_service",
+      domain: "light",
+      service: "turn_on",
+      data: { brightness: 10 },
+      target: { entity_id: "light.bedroom" },
+    });
+    expect(misspelt).toMatchObject({
+      success: false,
+      error: { code: "invalid_format", message: "extra keys not allowed @ data['data']" },
+    });
+    expect(sim.calls).toEqual([]);
+    expect(sim.getState("light.bedroom")?.state).toBe("off");
+    const target = await client.command({
+      type: "call_service",
+      domain: "light",
+      service: "turn_on",
+      target: { entity: "light.bedroom" },
+    });
+    expect(target).toMatchObject({
+      success: false,
+      error: { code: "invalid_format", message: "extra keys not allowed @ data['target']['entity']" },
+    });
+    const listing = await client.command({ type: "get_states", entity_id: "light.bedroom" });
+    expect(listing).toMatchObject({ success: false, error: { code: "invalid_format" } });
+    // Declared keys pass, return_response included.
+    const ok = await client.command({
+      type: "call_service",
+      domain: "light",
+      service: "turn_on",
+      service_data: { brightness: 10 },
+      target: { entity_id: "light.bedroom" },
+      return_response: false,
+    });
+    expect(ok).toMatchObject({ success: true });
+    expect(sim.calls).toHaveLength(1);
+  });
+
   it("processes an array of commands in order and coalesces the replies into one frame", async () => {
     const client = await raw(true);
     const before = client.frames.length;
