@@ -110,7 +110,13 @@ export class SimConnection implements CommandConnection {
 
   send(message: ServerMessage): void {
     if (this.halfOpen || this.socket.readyState !== WebSocket.OPEN) return;
-    if ((message.type === "result" || message.type === "pong") && typeof message.id === "number") {
+    // An id_reuse error answers the new command only, never an earlier one still running under that id.
+    const idReuse = (message.error as { code?: unknown } | undefined)?.code === "id_reuse";
+    if (
+      (message.type === "result" || message.type === "pong") &&
+      typeof message.id === "number" &&
+      !idReuse
+    ) {
       const command = this.awaitingAnswer.get(message.id);
       if (command) {
         command.answered = true;
@@ -230,12 +236,14 @@ export class SimConnection implements CommandConnection {
       return;
     }
     const received: ReceivedCommand = { type: message.type, id: message.id, answered: false };
-    this.awaitingAnswer.set(message.id, received);
     this.host.commandReceived?.(received);
     if (message.id <= this.lastId) {
+      // Answered here and now; the earlier command with this id keeps its own place in the record.
+      received.answered = true;
       this.send(errorMessage(message.id, "id_reuse", "Identifier values have to increase."));
       return;
     }
+    this.awaitingAnswer.set(message.id, received);
     const handler = COMMANDS.get(message.type);
     if (!handler) {
       // HA records the id only once a handler ran, so an unknown command's id may be used again.

@@ -881,6 +881,21 @@ describe("HaSimulator wire protocol (raw ws)", () => {
     expect(bad).toMatchObject({ success: false, error: { code: "invalid_format" } });
   });
 
+  it("records every command with whether it was answered, so a client left waiting shows", async () => {
+    const client = await raw();
+    sim.delayResponses(200);
+    client.send({ id: 7, type: "get_config" });
+    await until(() => sim.commands.some((c) => c.id === 7));
+    expect(sim.commands.find((c) => c.id === 7)).toEqual({ type: "get_config", id: 7, answered: false });
+    await client.next((m) => m.id === 7);
+    expect(sim.commands.find((c) => c.id === 7)?.answered).toBe(true);
+    sim.clearFaults();
+    client.send({ id: 8, type: "no/such_command" });
+    await client.next((m) => m.id === 8);
+    expect(sim.commands.find((c) => c.id === 8)).toEqual({ type: "no/such_command", id: 8, answered: true });
+    expect(sim.commandFailures.at(-1)).toMatchObject({ type: "no/such_command", code: "unknown_command" });
+  });
+
   it("refuses a command with a key HA's schema does not declare, and does nothing for it", async () => {
     const client = await raw();
     // A common slip: `data` (the REST and YAML name) instead of `service_data`.
