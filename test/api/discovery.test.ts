@@ -178,9 +178,10 @@ describe("Home Assistant MQTT discovery", () => {
     f.hub.events.on("calm_now", (room) => rooms.push(room));
     await ha.publishAsync(`${f.base}/hub/calm_now/study/press`, "PRESS", { qos: 1 });
     await ha.publishAsync(`${f.base}/hub/calm_now/attic/press`, "PRESS", { qos: 1 });
-    await waitFor(() => rooms.length > 0, { what: "calm_now" });
-    await sleep(100);
-    expect(rooms).toEqual(["study"]);
+    // A second press of a known room after it: presses are taken in order, so the unknown one is decided by then.
+    await ha.publishAsync(`${f.base}/hub/calm_now/study/press`, "PRESS", { qos: 1 });
+    await waitFor(() => rooms.length >= 2, { what: "calm_now" });
+    expect(rooms).toEqual(["study", "study"]);
     // Commands and Home Assistant's status are not wearable readings.
     expect(f.hub.ingest.counters.rejected.unknown_topic).toBeUndefined();
   });
