@@ -25,6 +25,10 @@ const CURRENT_STATE = "ha-current-state";
 const ACTION = "ha-action";
 const ASK_CURRENT = "ask-current";
 const ASK_ACTION = "ask-action";
+/** The demo home's Zigbee hall light reports where it ended up a second after each change, one step off. */
+const HALL_CHANGED = "ha-hall-changed";
+const HALL_ACTION = "ha-hall-action";
+const ASK_HALL = "ask-hall";
 /** A current-state node that names an entity the home lacks: the palette's checker must flag it, and only it. */
 const MISSING = "ha-current-missing";
 
@@ -152,64 +156,16 @@ function paletteFlow(sim: HaSimulator): Record<string, unknown>[] {
       enableGlobalContextStore: true,
       credentials: { host: sim.url, access_token: sim.token },
     },
-    {
-      id: STATE_CHANGED,
-      type: "server-state-changed",
-      z: TAB,
-      name: "Living room light",
-      server: SERVER,
-      version: 6,
-      outputs: 1,
-      exposeAsEntityConfig: "",
-      entities: { entity: ["light.living_room"], substring: [], regex: [] },
-      outputInitially: false,
-      stateType: "str",
-      ifState: "",
-      ifStateType: "str",
-      ifStateOperator: "is",
-      outputOnlyOnStateChange: true,
-      for: "0",
-      forType: "num",
-      forUnits: "minutes",
-      ignorePrevStateNull: false,
-      ignorePrevStateUnknown: false,
-      ignorePrevStateUnavailable: false,
-      ignoreCurrentStateUnknown: false,
-      ignoreCurrentStateUnavailable: false,
-      outputProperties: [
-        { property: "payload", propertyType: "msg", value: "", valueType: "entityState" },
-        { property: "data", propertyType: "msg", value: "", valueType: "eventData" },
-        { property: "topic", propertyType: "msg", value: "", valueType: "triggerId" },
-      ],
-      wires: [["debug-state"]],
-    },
+    stateChangedNode(STATE_CHANGED, "light.living_room", true, "debug-state"),
+    // Every change of the hall light, attributes included (its state stays "on").
+    stateChangedNode(HALL_CHANGED, "light.hall", false, "debug-hall"),
     injectNode(ASK_CURRENT, "", CURRENT_STATE),
     currentStateNode(CURRENT_STATE, "light.hall", "debug-current"),
     currentStateNode(MISSING, "light.attic", "debug-current"),
     injectNode(ASK_ACTION, "", ACTION),
-    {
-      id: ACTION,
-      type: "api-call-service",
-      z: TAB,
-      name: "Dim the bedroom",
-      server: SERVER,
-      version: 7,
-      debugenabled: false,
-      action: "light.turn_on",
-      floorId: [],
-      areaId: [],
-      deviceId: [],
-      entityId: ["light.bedroom"],
-      labelId: [],
-      data: '{"brightness_pct": 30, "transition": 2}',
-      dataType: "json",
-      mergeContext: "",
-      mustacheAltTags: false,
-      outputProperties: [],
-      queue: "none",
-      blockInputOverrides: false,
-      wires: [["debug-action"]],
-    },
+    actionNode(ACTION, "light.bedroom", '{"brightness_pct": 30, "transition": 2}', "debug-action"),
+    injectNode(ASK_HALL, "", HALL_ACTION),
+    actionNode(HALL_ACTION, "light.hall", '{"brightness_pct": 30}', "debug-action"),
     {
       id: "ha-catch",
       type: "catch",
@@ -222,10 +178,76 @@ function paletteFlow(sim: HaSimulator): Record<string, unknown>[] {
     debugNode("debug-state", "state changed"),
     debugNode("debug-current", "current state"),
     debugNode("debug-action", "action"),
+    debugNode("debug-hall", "hall light changed"),
     debugNode("debug-errors", "errors"),
   ];
   // Node-RED tells flow nodes from config nodes by their place on the canvas.
   return flow.map((node, i) => (node.z ? { x: 200, y: 40 + 40 * i, ...node } : node));
+}
+
+function stateChangedNode(
+  id: string,
+  entityId: string,
+  onlyOnStateChange: boolean,
+  wire: string,
+): Record<string, unknown> {
+  return {
+    id,
+    type: "server-state-changed",
+    z: TAB,
+    name: entityId,
+    server: SERVER,
+    version: 6,
+    outputs: 1,
+    exposeAsEntityConfig: "",
+    entities: { entity: [entityId], substring: [], regex: [] },
+    outputInitially: false,
+    stateType: "str",
+    ifState: "",
+    ifStateType: "str",
+    ifStateOperator: "is",
+    outputOnlyOnStateChange: onlyOnStateChange,
+    for: "0",
+    forType: "num",
+    forUnits: "minutes",
+    ignorePrevStateNull: false,
+    ignorePrevStateUnknown: false,
+    ignorePrevStateUnavailable: false,
+    ignoreCurrentStateUnknown: false,
+    ignoreCurrentStateUnavailable: false,
+    outputProperties: [
+      { property: "payload", propertyType: "msg", value: "", valueType: "entityState" },
+      { property: "data", propertyType: "msg", value: "", valueType: "eventData" },
+      { property: "topic", propertyType: "msg", value: "", valueType: "triggerId" },
+    ],
+    wires: [[wire]],
+  };
+}
+
+function actionNode(id: string, entityId: string, data: string, wire: string): Record<string, unknown> {
+  return {
+    id,
+    type: "api-call-service",
+    z: TAB,
+    name: `turn on ${entityId}`,
+    server: SERVER,
+    version: 7,
+    debugenabled: false,
+    action: "light.turn_on",
+    floorId: [],
+    areaId: [],
+    deviceId: [],
+    entityId: [entityId],
+    labelId: [],
+    data,
+    dataType: "json",
+    mergeContext: "",
+    mustacheAltTags: false,
+    outputProperties: [],
+    queue: "none",
+    blockInputOverrides: false,
+    wires: [[wire]],
+  };
 }
 
 function currentStateNode(id: string, entityId: string, wire: string): Record<string, unknown> {
@@ -436,12 +458,32 @@ describe("node-red-contrib-home-assistant-websocket against the simulator", () =
     });
   });
 
+  it("sees the hall light's late report as a second change a second later, one step off", async () => {
+    const before = comms.debug("debug-hall").length;
+    expect((await fetch(`${nodeRed.url}/inject/${ASK_HALL}`, { method: "POST" })).ok).toBe(true);
+    const call = await sim.waitForCall((c) => c.entityIds.includes("light.hall"), 5_000);
+    const changes = await waitFor(
+      () => {
+        const got = comms.debug("debug-hall").slice(before);
+        return got.length >= 2 ? got : undefined;
+      },
+      { what: "the hall light's change and its late report", timeoutMs: 5_000 },
+    );
+    type Change = { new_state: { attributes: { brightness: number }; context: { id: string } } };
+    const [first, late] = changes.map((m) => (m.data as Change).new_state);
+    expect(first?.attributes.brightness).toBe(76);
+    expect(late?.attributes.brightness).toBe(77);
+    // Within 5 s of the call Home Assistant writes the device's report with the call's context.
+    expect(first?.context.id).toBe(call.contextId);
+    expect(late?.context.id).toBe(call.contextId);
+  });
+
   it("raised no error anywhere: no catch output, no Node-RED warning or error, no failed command", async () => {
     expect(comms.debug("debug-errors")).toEqual([]);
     expect(problems()).toEqual([]);
     expect(sim.commandFailures).toEqual([]);
     expect(sim.commands.filter((c) => !c.answered)).toEqual([]);
-    for (const id of [STATE_CHANGED, CURRENT_STATE, ACTION])
+    for (const id of [STATE_CHANGED, HALL_CHANGED, CURRENT_STATE, ACTION, HALL_ACTION])
       expect(comms.statuses(id).map((s) => s.fill)).not.toContain("red");
   });
 });
