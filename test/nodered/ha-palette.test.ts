@@ -488,10 +488,33 @@ describe("node-red-contrib-home-assistant-websocket against the simulator", () =
   });
 });
 
+describe("a call Home Assistant refuses, through the palette", () => {
+  it("reaches the catch node as the action node's error, with Home Assistant's message", async () => {
+    const caught = comms.debug("debug-errors").length;
+    sim.failService(
+      "light.turn_on",
+      { code: "home_assistant_error", message: "Hall bulb is unreachable" },
+      1,
+    );
+    expect((await fetch(`${nodeRed.url}/inject/${ASK_HALL}`, { method: "POST" })).ok).toBe(true);
+    const msg = await waitFor(() => comms.debug("debug-errors").slice(caught)[0], {
+      what: "the caught error",
+    });
+    expect(msg.error).toMatchObject({
+      message: expect.stringContaining("Hall bulb is unreachable"),
+      source: expect.objectContaining({ id: HALL_ACTION }),
+    });
+    expect(comms.lastStatus(HALL_ACTION)?.fill).toBe("red");
+    expect(sim.commandFailures.at(-1)).toMatchObject({ type: "call_service", code: "home_assistant_error" });
+  });
+});
+
 describe("the palette through a Home Assistant restart", () => {
   it("reconnects, runs again and still sees state changes, with no error", async () => {
     const statusesBefore = comms.statuses(STATE_CHANGED).length;
     const problemsBefore = problems().length;
+    const caughtBefore = comms.debug("debug-errors").length;
+    const failuresBefore = sim.commandFailures.length;
     await sim.restart();
     await waitFor(
       () => {
@@ -518,8 +541,8 @@ describe("the palette through a Home Assistant restart", () => {
       (msg.data as { new_state: { attributes: { brightness: number } } }).new_state.attributes.brightness,
     ).toBe(50);
     expect(problems().slice(problemsBefore)).toEqual([]);
-    expect(comms.debug("debug-errors")).toEqual([]);
-    expect(sim.commandFailures).toEqual([]);
+    expect(comms.debug("debug-errors").slice(caughtBefore)).toEqual([]);
+    expect(sim.commandFailures.slice(failuresBefore)).toEqual([]);
     expect(sim.commands.filter((c) => !c.answered)).toEqual([]);
   });
 });
