@@ -8,11 +8,21 @@ export const authMessageSchema = z.object({
 
 const stringOrList = z.union([z.string(), z.array(z.string())]);
 
-export const supportedFeaturesSchema = z.object({
+/** HA's command schemas all extend one that allows no keys beyond those declared, so a misspelt or unknown
+ * field (`data` for `service_data`, say) is refused with `invalid_format`, never silently dropped. */
+function commandSchema<S extends z.ZodRawShape>(shape: S) {
+  return z.strictObject({ id: z.number().int(), type: z.string(), ...shape });
+}
+
+/** Commands that take nothing but their id and type (get_states, ping, the registry lists …). */
+export const noParamsSchema = commandSchema({});
+
+export const supportedFeaturesSchema = commandSchema({
   features: z.record(z.string(), z.number().int()),
 });
 
-export const targetSchema = z.object({
+// A nested mapping in a voluptuous schema forbids extra keys like its parent does.
+export const targetSchema = z.strictObject({
   entity_id: stringOrList.optional(),
   device_id: stringOrList.optional(),
   area_id: stringOrList.optional(),
@@ -20,20 +30,21 @@ export const targetSchema = z.object({
   label_id: stringOrList.optional(),
 });
 
-export const callServiceSchema = z.object({
+const callServiceFields = {
   domain: z.string().min(1),
   service: z.string().min(1),
   service_data: z.record(z.string(), z.unknown()).optional(),
   target: targetSchema.optional(),
   return_response: z.boolean().default(false),
-});
-export type CallServiceMessage = z.infer<typeof callServiceSchema>;
+};
+export const callServiceSchema = commandSchema(callServiceFields);
+export type CallServiceMessage = z.infer<z.ZodObject<typeof callServiceFields>>;
 
-export const subscribeEventsSchema = z.object({
+export const subscribeEventsSchema = commandSchema({
   event_type: z.string().default("*"),
 });
 
-export const unsubscribeEventsSchema = z.object({
+export const unsubscribeEventsSchema = commandSchema({
   subscription: z.number().int(),
 });
 
@@ -44,7 +55,7 @@ const entityFilterSchema = z.object({
 });
 export type EntityFilterConfig = z.infer<typeof entityFilterSchema>;
 
-export const subscribeEntitiesSchema = z.object({
+export const subscribeEntitiesSchema = commandSchema({
   entity_ids: z.array(z.string()).optional(),
   include: entityFilterSchema.optional(),
   exclude: entityFilterSchema.optional(),
@@ -58,29 +69,32 @@ const triggerConfigSchema = z.looseObject({
 });
 export type TriggerConfig = z.infer<typeof triggerConfigSchema>;
 
-export const subscribeTriggerSchema = z.object({
+export const subscribeTriggerSchema = commandSchema({
   trigger: z.union([triggerConfigSchema, z.array(triggerConfigSchema)]),
   variables: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const fireEventSchema = z.object({
+export const fireEventSchema = commandSchema({
   event_type: z.string().min(1),
   event_data: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const conversationProcessSchema = z.object({
+export const conversationProcessSchema = commandSchema({
   text: z.string(),
   language: z.string().optional(),
   conversation_id: z.string().nullable().optional(),
   agent_id: z.string().optional(),
   device_id: z.string().nullable().optional(),
+  extra_system_prompt: z.string().optional(),
 });
 
 /** Renders a zod failure in the voluptuous style HA's `invalid_format` messages use. */
 export function humanizeIssues(error: z.ZodError): string {
   return error.issues
-    .map((issue) => {
+    .flatMap((issue) => {
       const path = issue.path.map((part) => `['${String(part)}']`).join("");
+      if (issue.code === "unrecognized_keys")
+        return issue.keys.map((key) => `extra keys not allowed @ data${path}['${key}']`);
       const what =
         issue.code === "invalid_type" && issue.input === undefined
           ? "required key not provided"

@@ -9,7 +9,12 @@ import { handleHttpRequest } from "./http-api.js";
 import { type HaSimulatorOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { executeServiceCall } from "./services/call-service.js";
 import { applyLightOff, applyLightOn, type LightTurnOnParams } from "./services/light.js";
-import { type CommandFailure, type ConnectionHost, SimConnection } from "./sim-connection.js";
+import {
+  type CommandFailure,
+  type ConnectionHost,
+  type ReceivedCommand,
+  SimConnection,
+} from "./sim-connection.js";
 import { HOUSEHOLD_USER_ID, SIM_USER_ID, SimHome } from "./sim-home.js";
 import { domainOf, toHaState } from "./stored-state.js";
 import type { CoreState, EventOrigin, HaAttributes, HaContext, HaEvent, HaState } from "./types.js";
@@ -62,6 +67,7 @@ export class HaSimulator {
   private rejectingAuth = false;
   private authAttemptCount = 0;
   private readonly failedCommands: CommandFailure[] = [];
+  private readonly receivedCommands: ReceivedCommand[] = [];
   private responseDelay = 0;
   private down = false;
   private port = 0;
@@ -143,6 +149,12 @@ export class HaSimulator {
   /** Every command answered with an error since start (unknown commands included), oldest first. */
   get commandFailures(): readonly CommandFailure[] {
     return this.failedCommands;
+  }
+
+  /** Every well-formed command clients sent since start, oldest first, each with whether it was answered:
+   * a client that waits for an answer the simulator never gives hangs where real HA would have replied. */
+  get commands(): readonly ReceivedCommand[] {
+    return this.receivedCommands;
   }
 
   get connectionCount(): number {
@@ -433,6 +445,9 @@ export class HaSimulator {
       responseDelayMs: () => this.responseDelay,
       commandFailed: (failure) => {
         this.failedCommands.push(failure);
+      },
+      commandReceived: (command) => {
+        this.receivedCommands.push(command);
       },
       connectionClosed: (connection) => {
         this.connections.delete(connection);

@@ -10,7 +10,7 @@ export {
   type StatePatch,
 } from "./ha-simulator.js";
 export { BERLIN, type HaSimulatorOptions } from "./options.js";
-export type { CommandFailure } from "./sim-connection.js";
+export type { CommandFailure, ReceivedCommand } from "./sim-connection.js";
 export { HOUSEHOLD_USER_ID, SIM_USER_ID } from "./sim-home.js";
 export type { SimClock } from "./time.js";
 export type {

@@ -21,6 +21,13 @@ export interface CommandFailure {
   message: string;
 }
 
+/** One command a client sent after auth; `answered` turns true once its result (or pong) went out. */
+export interface ReceivedCommand {
+  readonly type: string;
+  readonly id: number;
+  answered: boolean;
+}
+
 /** What a connection needs from the simulator that owns it. */
 export interface ConnectionHost {
   readonly home: SimHome;
@@ -36,6 +43,8 @@ export interface ConnectionHost {
   responseDelayMs(): number;
   /** Called for every command answered with an error, so tests can see what a client asked for in vain. */
   commandFailed?(failure: CommandFailure): void;
+  /** Called for every well-formed command, so tests can see what a client asked for and what went unanswered. */
+  commandReceived?(command: ReceivedCommand): void;
   connectionClosed(connection: SimConnection): void;
 }
 
@@ -64,6 +73,7 @@ export class SimConnection implements CommandConnection {
   private queue: ServerMessage[] = [];
   private flushScheduled = false;
   private readonly subscriptions = new Map<number, () => void>();
+  private readonly awaitingAnswer = new Map<number, ReceivedCommand>();
   private readonly authTimer: NodeJS.Timeout;
 
   constructor(socket: WebSocket, host: ConnectionHost) {
@@ -100,6 +110,19 @@ export class SimConnection implements CommandConnection {
 
   send(message: ServerMessage): void {
     if (this.halfOpen || this.socket.readyState !== WebSocket.OPEN) return;
+    // An id_reuse error answers the new command only, never an earlier one still running under that id.
+    const idReuse = (message.error as { code?: unknown } | undefined)?.code === "id_reuse";
+    if (
+      (message.type === "result" || message.type === "pong") &&
+      typeof message.id === "number" &&
+      !idReuse
+    ) {
+      const command = this.awaitingAnswer.get(message.id);
+      if (command) {
+        command.answered = true;
+        this.awaitingAnswer.delete(message.id);
+      }
+    }
     if (!this.coalescing) {
       this.sendNow(message);
       return;
@@ -212,10 +235,15 @@ export class SimConnection implements CommandConnection {
       this.send(errorMessage(id, "invalid_format", "Message incorrectly formatted."));
       return;
     }
+    const received: ReceivedCommand = { type: message.type, id: message.id, answered: false };
+    this.host.commandReceived?.(received);
     if (message.id <= this.lastId) {
+      // Answered here and now; the earlier command with this id keeps its own place in the record.
+      received.answered = true;
       this.send(errorMessage(message.id, "id_reuse", "Identifier values have to increase."));
       return;
     }
+    this.awaitingAnswer.set(message.id, received);
     const handler = COMMANDS.get(message.type);
     if (!handler) {
       // HA records the id only once a handler ran, so an unknown command's id may be used again.

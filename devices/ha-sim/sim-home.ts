@@ -141,6 +141,8 @@ export class SimHome {
         "mobile_app",
         "conversation",
         "assist_pipeline",
+        // default_config brings the tag integration to every ordinary install; clients ask for its list then.
+        "tag",
       ]),
     ].sort();
     return {

@@ -281,7 +281,14 @@ async function startNodeRed(): Promise<Sut> {
     telemetry: { enabled: false, updateNotification: false },
     externalModules: {
       autoInstall: false,
-      palette: { allowInstall: false, allowUpdate: false, allowUpload: false },
+      // The Home Assistant palette is a dev dependency (for the simulator's fidelity test); loading it here
+      // would weigh on the Node-RED figures with nodes this flow does not use.
+      palette: {
+        allowInstall: false,
+        allowUpdate: false,
+        allowUpload: false,
+        denyList: ["node-red-contrib-home-assistant-websocket"],
+      },
       modules: { allowInstall: false },
     },
     functionExternalModules: false,

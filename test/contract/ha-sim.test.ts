@@ -205,7 +205,8 @@ describe("HaSimulator with home-assistant-js-websocket", () => {
     await until(() => events.length === 1);
     await unsubscribe();
     sim.fireEvent("calm_test", { n: 2 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // One socket keeps order: an event sent for n: 2 would arrive before the answer to a later ping.
+    await conn.ping();
     expect(events).toHaveLength(1);
   });
 
@@ -878,6 +879,62 @@ describe("HaSimulator wire protocol (raw ws)", () => {
     client.useId(10);
     const bad = await client.command({ type: "call_service", domain: "light" });
     expect(bad).toMatchObject({ success: false, error: { code: "invalid_format" } });
+  });
+
+  it("records every command with whether it was answered, so a client left waiting shows", async () => {
+    const client = await raw();
+    sim.delayResponses(200);
+    client.send({ id: 7, type: "get_config" });
+    await until(() => sim.commands.some((c) => c.id === 7));
+    expect(sim.commands.find((c) => c.id === 7)).toEqual({ type: "get_config", id: 7, answered: false });
+    await client.next((m) => m.id === 7);
+    expect(sim.commands.find((c) => c.id === 7)?.answered).toBe(true);
+    sim.clearFaults();
+    client.send({ id: 8, type: "no/such_command" });
+    await client.next((m) => m.id === 8);
+    expect(sim.commands.find((c) => c.id === 8)).toEqual({ type: "no/such_command", id: 8, answered: true });
+    expect(sim.commandFailures.at(-1)).toMatchObject({ type: "no/such_command", code: "unknown_command" });
+  });
+
+  it("refuses a command with a key HA's schema does not declare, and does nothing for it", async () => {
+    const client = await raw();
+    // A common slip: `data` (the REST and YAML name) instead of `service_data`.
+    const misspelt = await client.command({
+      type: "call_service",
+      domain: "light",
+      service: "turn_on",
+      data: { brightness: 10 },
+      target: { entity_id: "light.bedroom" },
+    });
+    expect(misspelt).toMatchObject({
+      success: false,
+      error: { code: "invalid_format", message: "extra keys not allowed @ data['data']" },
+    });
+    expect(sim.calls).toEqual([]);
+    expect(sim.getState("light.bedroom")?.state).toBe("off");
+    const target = await client.command({
+      type: "call_service",
+      domain: "light",
+      service: "turn_on",
+      target: { entity: "light.bedroom" },
+    });
+    expect(target).toMatchObject({
+      success: false,
+      error: { code: "invalid_format", message: "extra keys not allowed @ data['target']['entity']" },
+    });
+    const listing = await client.command({ type: "get_states", entity_id: "light.bedroom" });
+    expect(listing).toMatchObject({ success: false, error: { code: "invalid_format" } });
+    // Declared keys pass, return_response included.
+    const ok = await client.command({
+      type: "call_service",
+      domain: "light",
+      service: "turn_on",
+      service_data: { brightness: 10 },
+      target: { entity_id: "light.bedroom" },
+      return_response: false,
+    });
+    expect(ok).toMatchObject({ success: true });
+    expect(sim.calls).toHaveLength(1);
   });
 
   it("processes an array of commands in order and coalesces the replies into one frame", async () => {

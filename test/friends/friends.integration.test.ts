@@ -5,18 +5,20 @@
 import type { MqttClient } from "mqtt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { HaSimulator } from "../../devices/ha-sim/index.js";
-import { createRootLogger } from "../../hub/core/index.js";
 import type { SuggestionRecord } from "../../hub/friends/index.js";
 import { startTestBroker, type TestBroker } from "../support/broker.js";
+import { type CapturedLog, captureLog } from "../support/capture-log.js";
 import { connectWearable, publishReading } from "../support/hub.js";
 import { SkewClock } from "../support/skew-clock.js";
-import { sleep, waitFor } from "../support/wait-for.js";
+import { waitFor } from "../support/wait-for.js";
 import { startWiredHub, type WiredHub } from "../voice/wire.js";
 
 let broker: TestBroker;
 let sim: HaSimulator;
 let wearable: MqttClient;
 const running: WiredHub[] = [];
+/** The log of the hub a test started: the suggester says there why it held a suggestion back. */
+let log: CapturedLog;
 const MIN = 60_000;
 const PHONE = "notify.mobile_app_alice_phone";
 
@@ -47,6 +49,7 @@ function berlin(ms: number): string {
 }
 
 async function wired(friends: string, clock: SkewClock): Promise<WiredHub> {
+  log = captureLog("info");
   const w = await startWiredHub({
     mqttUrl: broker.url,
     base: `${broker.base}f${Math.random().toString(36).slice(2, 8)}`,
@@ -66,7 +69,7 @@ friends:
     triggers: { high_for_min: 20, episodes_per_day: null }
 ${friends}
 `,
-    logger: createRootLogger({ level: process.env.CALM_TEST_LOG ?? "silent" }),
+    logger: log.logger,
   });
   running.push(w);
   await waitFor(() => w.hub.ha.state === "online", { what: "Home Assistant link" });
@@ -75,24 +78,42 @@ ${friends}
 
 const phoneCalls = () => sim.calls.filter((c) => `${c.domain}.${c.service}` === PHONE);
 
+/** Publishes a reading of alice's and resolves once the detector has it. The suggester listens to the same
+ * "stress" event and was subscribed first, and it writes a suggestion's record before calling Home Assistant:
+ * once this resolves, whatever it decided about this reading is in its history or in its log. */
+async function reading(w: WiredHub, ts: number, stress: number): Promise<void> {
+  let seen = false;
+  const see = (state: { person: string }): void => {
+    if (state.person === "alice") seen = true;
+  };
+  w.hub.events.on("stress", see);
+  try {
+    await publishReading(wearable, w.hub.config.mqtt.base_topic, "alice", { ts, stress });
+    await waitFor(() => seen, { what: `reading ${stress} through the detector` });
+  } finally {
+    w.hub.events.off("stress", see);
+  }
+}
+
 /** Stress 90 now, then again `minutes` later: "high for `minutes`". */
 async function highFor(w: WiredHub, clock: SkewClock, minutes: number): Promise<void> {
-  const base = w.hub.config.mqtt.base_topic;
-  let seen = 0;
-  const count = (): void => {
-    seen++;
-  };
-  w.hub.events.on("stress", count);
-  try {
-    await publishReading(wearable, base, "alice", { ts: clock.now(), stress: 90 });
-    // The hub must see the first reading before time jumps, or it would arrive stale.
-    await waitFor(() => seen >= 1, { what: "first reading through the detector" });
-    clock.advance(minutes * MIN);
-    await publishReading(wearable, base, "alice", { ts: clock.now(), stress: 92 });
-    await waitFor(() => seen >= 2, { what: "both readings through the detector" });
-  } finally {
-    w.hub.events.off("stress", count);
-  }
+  // The hub must see the first reading before time jumps, or it would arrive stale.
+  await reading(w, clock.now(), 90);
+  clock.advance(minutes * MIN);
+  await reading(w, clock.now(), 92);
+}
+
+/** Whether the suggester held back a stress-triggered suggestion for this reason. */
+function heldBack(reason: string): boolean {
+  return log
+    .lines()
+    .some(
+      (l) =>
+        l.component === "friends" &&
+        l.msg === "friend suggestion held back" &&
+        l.trigger === "high_stress" &&
+        l.reason === reason,
+    );
 }
 
 describe("maybe call a friend, end to end", () => {
@@ -100,7 +121,8 @@ describe("maybe call a friend, end to end", () => {
     const clock = new SkewClock();
     const w = await wired("    quiet_hours: { after: '00:00', before: '00:00' }", clock);
     await highFor(w, clock, 5);
-    await sleep(200);
+    // Five minutes is not yet "a while": nothing recorded, so nothing sent or on its way.
+    expect(w.friends.history("alice")).toEqual([]);
     expect(phoneCalls()).toHaveLength(0);
 
     clock.advance(16 * MIN);
@@ -131,7 +153,8 @@ describe("maybe call a friend, end to end", () => {
       clock,
     );
     await highFor(w, clock, 30);
-    await sleep(300);
+    expect(heldBack("quiet_hours")).toBe(true);
+    expect(w.friends.history("alice")).toEqual([]);
     expect(phoneCalls()).toHaveLength(0);
     expect(await w.friends.suggest("alice", "voice")).toEqual({ ok: false, reason: "quiet_hours" });
     expect(phoneCalls()).toHaveLength(0);
@@ -147,9 +170,10 @@ describe("maybe call a friend, end to end", () => {
     await waitFor(() => phoneCalls().length === 1, { what: "first suggestion" });
     for (let i = 0; i < 3; i++) {
       clock.advance(5 * MIN);
-      await publishReading(wearable, w.hub.config.mqtt.base_topic, "alice", { ts: clock.now(), stress: 93 });
+      await reading(w, clock.now(), 93);
     }
-    await sleep(300);
+    expect(heldBack("daily_limit")).toBe(true);
+    expect(w.friends.history("alice")).toHaveLength(1);
     expect(phoneCalls()).toHaveLength(1);
     expect(await w.friends.suggest("alice", "voice")).toEqual({ ok: false, reason: "daily_limit" });
   });
@@ -178,8 +202,9 @@ describe("maybe call a friend, end to end", () => {
     expect(record.friend).toBe("Sam");
 
     clock.advance(2 * 60 * MIN);
-    await publishReading(wearable, w.hub.config.mqtt.base_topic, "alice", { ts: clock.now(), stress: 94 });
-    await sleep(300);
+    await reading(w, clock.now(), 94);
+    expect(heldBack("not_now_cooldown")).toBe(true);
+    expect(w.friends.history("alice")).toHaveLength(1);
     expect(phoneCalls()).toHaveLength(1);
 
     clock.advance(5 * 60 * MIN);

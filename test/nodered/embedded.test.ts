@@ -5,7 +5,8 @@ import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../hub/core/index.js";
 import { type EmbeddedNodeRed, startNodeRed } from "../../hub/nodered/index.js";
-import { sleep, waitFor } from "../support/wait-for.js";
+import type { Decision } from "../../hub/rules/index.js";
+import { waitFor } from "../support/wait-for.js";
 import { startTestHub, type TestHub } from "./support.js";
 
 interface RuleEntry {
@@ -149,13 +150,25 @@ describe("embedded Node-RED with the example flows", () => {
     // And for real: readings below, then at, the new threshold reach the hub over MQTT; Home Assistant (the
     // simulator) receives the scene only for the one at 50 or more while the level is not yet high.
     const wearable = await mqtt.connectAsync(hub.mqttUrl, { clientId: `wearable-nr-${Date.now()}` });
+    const decisions: Decision[] = [];
+    const onDecision = (d: Decision): void => {
+      decisions.push(d);
+    };
+    hub.hub.events.on("decision", onDecision);
     try {
       const t0 = Date.now();
       const send = (ts: number, stress: number) =>
         wearable.publishAsync("calm/alice/wearable", JSON.stringify({ ts, stress }), { qos: 1 });
+      const accepted = hub.hub.ingest.counters.accepted;
       await send(t0, 20);
       await send(t0 + 1, 49);
-      await sleep(300);
+      // Rules are decided as each reading is taken in, and a call only ever follows a decision to fire.
+      await waitFor(() => hub.hub.ingest.counters.accepted === accepted + 2, {
+        what: "both readings taken in",
+      });
+      expect(decisions.filter((d) => d.rule_id === "stress-scene-nodered" && d.outcome === "fired")).toEqual(
+        [],
+      );
       expect(hub.sim.calls.filter((c) => JSON.stringify(c.target).includes("scene.calm_alice"))).toHaveLength(
         0,
       );
@@ -166,7 +179,11 @@ describe("embedded Node-RED with the example flows", () => {
         5_000,
       );
       expect(call.service).toBe("turn_on");
+      expect(
+        decisions.filter((d) => d.rule_id === "stress-scene-nodered" && d.outcome === "fired"),
+      ).toHaveLength(1);
     } finally {
+      hub.hub.events.off("decision", onDecision);
       await wearable.endAsync();
     }
   });

@@ -6,7 +6,7 @@ import { HaSimulator } from "../../devices/ha-sim/index.js";
 import { createRootLogger } from "../../hub/core/index.js";
 import { startTestBroker, type TestBroker } from "../support/broker.js";
 import { API_TOKEN, startTestHub } from "../support/hub.js";
-import { sleep, waitFor } from "../support/wait-for.js";
+import { waitFor } from "../support/wait-for.js";
 import { startWiredHub, type WiredHub } from "./wire.js";
 
 let broker: TestBroker;
@@ -110,7 +110,9 @@ describe("voice requests from Assist, end to end", () => {
   });
 
   it("answers an unknown sentence with what it can do, and changes nothing", async () => {
-    await wired();
+    const w = await wired();
+    const requests: { intent: string; outcome: string }[] = [];
+    w.hub.events.on("voice", (r) => requests.push(r));
     const answer = await sim.playAssistRequest({
       text: "what's the weather like tomorrow",
       device_id: LIVING_ROOM_SATELLITE,
@@ -119,7 +121,10 @@ describe("voice requests from Assist, end to end", () => {
       /^Sorry, I didn't get that\. I can calm a room, play rain, ocean or forest/,
     );
     expect(answer?.speech).not.toMatch(/\d/);
-    await sleep(100);
+    // The hub answers once its work for the request is done (not early, which it counts): every call that
+    // work made reached Home Assistant before the answer did.
+    expect(requests).toEqual([expect.objectContaining({ intent: "unknown", outcome: "unknown" })]);
+    expect(w.voice.counters.answered_early).toBe(0);
     expect(sim.calls.filter((c) => c.domain !== "notify")).toHaveLength(0);
   });
 

@@ -4,6 +4,7 @@ import { VoiceConfigSchema } from "../../hub/config/index.js";
 import { FakeClock, silentLogger } from "../../hub/core/index.js";
 import type { EpisodeControl, EpisodeRequest, EpisodeView } from "../../hub/episodes/index.js";
 import { createVoiceService, type VoiceHa } from "../../hub/voice/index.js";
+import { waitFor } from "../support/wait-for.js";
 
 /** HA with a device registry where the satellite stands in the "lounge" area. */
 function fakeHa(): VoiceHa & { fired: Record<string, unknown>[]; emit(data: Record<string, unknown>): void } {
@@ -95,9 +96,12 @@ describe("VoiceService", () => {
     await voice.refreshRegistries();
     ha.emit({ request_id: "r1", text: "stop", device_id: "None", language: "None" });
     ha.emit({ request_id: "r1", text: "stop" });
-    await new Promise((r) => setTimeout(r, 10));
+    // A later request takes the same path: once it is answered, a second answer to r1 would be out too.
+    ha.emit({ request_id: "r2", text: "stop" });
+    await waitFor(() => ha.fired.some((f) => f.request_id === "r2"), { what: "the answer to r2" });
     expect(ha.fired).toEqual([
       { request_id: "r1", speech: "Nothing to stop. No calm is running right now." },
+      { request_id: "r2", speech: "Nothing to stop. No calm is running right now." },
     ]);
   });
 

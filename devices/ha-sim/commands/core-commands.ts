@@ -2,6 +2,7 @@ import {
   callServiceSchema,
   conversationProcessSchema,
   fireEventSchema,
+  noParamsSchema,
   parseOrInvalid,
   supportedFeaturesSchema,
 } from "../client-messages.js";
@@ -20,22 +21,27 @@ export const coreCommands: Record<string, CommandHandler> = {
   },
 
   ping: (connection, message) => {
+    parseOrInvalid(noParamsSchema, message);
     connection.send(pongMessage(message.id));
   },
 
   get_states: (connection, message) => {
+    parseOrInvalid(noParamsSchema, message);
     connection.sendResult(message.id, connection.home.states.all().map(toHaState));
   },
 
   get_config: (connection, message) => {
+    parseOrInvalid(noParamsSchema, message);
     connection.sendResult(message.id, connection.home.config());
   },
 
   get_services: (connection, message) => {
+    parseOrInvalid(noParamsSchema, message);
     connection.sendResult(message.id, connection.home.services.describe());
   },
 
   "auth/current_user": (connection, message) => {
+    parseOrInvalid(noParamsSchema, message);
     connection.sendResult(message.id, {
       id: connection.userId,
       name: "Calm Hub",
