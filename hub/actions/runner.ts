@@ -91,8 +91,8 @@ export class ActionRunner {
     this.stopping = false;
     // A key claimed but never finished means the hub died mid-call: HA may or may not have acted, so the
     // safe choice in a home is to not repeat it.
-    for (const entry of this.opts.store.pendingActions()) {
-      this.opts.store.finishAction(
+    for (const entry of this.opts.store.actions.pending()) {
+      this.opts.store.actions.finish(
         entry.key,
         "dropped",
         "hub stopped before Home Assistant answered; not repeated",
@@ -118,7 +118,7 @@ export class ActionRunner {
 
   submit(actions: readonly PlannedAction[]): void {
     for (const action of actions) {
-      const claimed = this.opts.store.claimAction({
+      const claimed = this.opts.store.actions.claim({
         key: action.key,
         at: action.created_at,
         rule_id: action.rule_id,
@@ -266,7 +266,7 @@ export class ActionRunner {
     latency: number | null,
     contextId?: string,
   ): void {
-    this.opts.store.finishAction(action.key, result, detail, latency);
+    this.opts.store.actions.finish(action.key, result, detail, latency);
     const log = this.opts.logger;
     const fields = {
       component: "actions",

@@ -6,7 +6,7 @@ import type { MqttClient } from "mqtt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { HaSimulator } from "../../devices/ha-sim/index.js";
 import { createRootLogger } from "../../hub/core/index.js";
-import type { SuggestionRecord } from "../../hub/friends/index.js";
+import { SuggestionRecordSchema } from "../../hub/friends/index.js";
 import { startTestBroker, type TestBroker } from "../support/broker.js";
 import { connectWearable, publishReading } from "../support/hub.js";
 import { SkewClock } from "../support/skew-clock.js";
@@ -163,7 +163,7 @@ describe("maybe call a friend, end to end", () => {
     const id = notNow.slice("CALM_NOT_NOW_".length);
     const record = await waitFor(
       () => {
-        const r = w.hub.store.getDoc<SuggestionRecord>("friend", `alice:${id}`);
+        const r = w.hub.store.docs.get("friend", `alice:${id}`, SuggestionRecordSchema);
         return r?.outcome === "not_now" ? r : undefined;
       },
       { what: "not now recorded" },

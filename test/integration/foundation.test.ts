@@ -63,7 +63,7 @@ describe(`foundation, end to end (${process.env.MQTT_TEST_URL ? "external broker
     await sleep(300);
     expect(sceneCalls("alice")).toHaveLength(1);
     expect(sim.calls.filter((c) => c.domain === "scene")).toHaveLength(1);
-    const log = await waitFor(() => h.store.recentActions(5).find((e) => e.result === "ok"), {
+    const log = await waitFor(() => h.store.actions.recent(5).find((e) => e.result === "ok"), {
       what: "action log",
     });
     expect(log).toMatchObject({
