@@ -1,3 +1,5 @@
+// The SQLite store: `Store` opens one file (database.ts, migrated by migrations.ts) and exposes one repository
+// per table: `actions` (the log and its idempotency claims), `cooldowns`, `samples`, `rules` and `docs`.
 export type { ActionClaim, ActionLog, ActionLogEntry, ActionResult } from "./actions.js";
 export type { Cooldowns } from "./cooldowns.js";
 export { createPrivateFile, secureDataDir } from "./data-dir.js";
