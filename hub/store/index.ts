@@ -8,4 +8,4 @@ export type { Documents, ListOptions } from "./documents.js";
 export { SCHEMA_VERSION } from "./migrations.js";
 export type { Rules, StoredRule } from "./rules.js";
 export type { Samples } from "./samples.js";
-export { Store } from "./store.js";
+export { type Retention, Store } from "./store.js";

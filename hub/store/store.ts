@@ -1,4 +1,3 @@
-import type { Config } from "../config/index.js";
 import { type Logger, silentLogger } from "../core/index.js";
 import { ActionLog } from "./actions.js";
 import { Cooldowns } from "./cooldowns.js";
@@ -8,6 +7,13 @@ import { Rules } from "./rules.js";
 import { Samples } from "./samples.js";
 
 const DAY_MS = 86_400_000;
+
+/** How long each kind of record is kept: the config's `store` section. */
+export interface Retention {
+  retention_days: number;
+  action_log_days: number;
+  episode_days: number;
+}
 
 /** Documents that pile up one per episode or per evening; kept `store.episode_days`. */
 const HISTORY_SCOPES = ["episode", "wind_down"] as const;
@@ -74,7 +80,7 @@ export class Store {
   /** Deletes what is older than the config keeps; returns how many of each went. */
   applyRetention(
     now: number,
-    keep: Config["store"],
+    keep: Retention,
   ): { samples: number; actions: number; episodes: number; wind_downs: number } {
     const historyBefore = now - keep.episode_days * DAY_MS;
     const [episodes, windDowns] = HISTORY_SCOPES.map((scope) => this.docs.prune(scope, historyBefore));
