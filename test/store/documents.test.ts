@@ -68,6 +68,22 @@ describe("documents", () => {
     expect(ids({ person: "al_ce" })).toEqual(["E4"]);
     expect(ids({ person: "al%" })).toEqual([]);
   });
+
+  it("reads only the rows a limited listing returns: an old damaged episode is not even parsed", () => {
+    const log = captureLog("warn");
+    const store = open(tempDir(), log);
+    store.docs.put("episode", "alice:OLD", { id: "OLD" }, T0 - 2 * DAY, T0 - 2 * DAY);
+    store.docs.put("episode", "alice:E1", { id: "E1", person: "alice", started_at: T0 - DAY }, T0, T0 - DAY);
+    store.docs.put("episode", "alice:E2", { id: "E2", person: "alice", started_at: T0 }, T0, T0);
+
+    expect(store.docs.list("episode", Episode, { newestFirst: true, limit: 2 }).map((d) => d.key)).toEqual([
+      "alice:E2",
+      "alice:E1",
+    ]);
+    expect(log.lines()).toEqual([]);
+    expect(store.docs.list("episode", Episode, { newestFirst: true }).map((d) => d.key)).toHaveLength(2);
+    expect(log.lines()).toHaveLength(1);
+  });
 });
 
 describe("retention of the episode and wind-down history", () => {
