@@ -30,7 +30,7 @@ import {
   systemClock,
 } from "./core/index.js";
 import { HubViews, type ViewsOptions } from "./dashboard/index.js";
-import { StressDetector } from "./detect/index.js";
+import { DetectorStateSchema, StressDetector } from "./detect/index.js";
 import { calmActions, EpisodeManager, type EpisodeView, episodeControl } from "./episodes/index.js";
 import { createFriendSuggester, type FriendSuggester } from "./friends/index.js";
 import { anyoneHome, HaLink } from "./ha/index.js";
@@ -39,7 +39,7 @@ import { MqttLink } from "./mqtt/index.js";
 import { CommandLedger, TokenUserCheck } from "./override/index.js";
 import { ReadingPipeline } from "./pipeline.js";
 import { type DryRunReading, dryRunRule, RuleRegistry } from "./rules/index.js";
-import { WindDownRunner } from "./schedule/index.js";
+import { WindDownProgressSchema, WindDownRunner } from "./schedule/index.js";
 import { Store } from "./store/index.js";
 import { VERSION } from "./version.js";
 import { createVoiceService, type VoiceService, voiceApiPlugin } from "./voice/index.js";
@@ -64,7 +64,7 @@ export interface HubOptions {
 
 const DETECTOR_SAVE_MS = 60_000;
 const RETENTION_CHECK_MS = 3_600_000;
-// Readings are stored once a second, one chunk per person (see Store.addSamples): long enough for chunks to
+// Readings are stored once a second, one chunk per person (see Samples.add): long enough for chunks to
 // hold many readings under load, short enough that the insert stays a few milliseconds. A hard kill loses at
 // most this much of the raw record (never a decision: those happen on arrival).
 const SAMPLE_FLUSH_MS = 1_000;
@@ -112,7 +112,7 @@ export class Hub {
     this.events = new EventBus<HubEvents>((owner, event, err) =>
       logger.error({ component: owner, event, err: (err as Error).message }, "event listener failed"),
     );
-    this.store = new Store(config.data_dir);
+    this.store = new Store(config.data_dir, logger);
     this.store.onWriteError = (err) =>
       logger.error({ component: "store", err: err.message }, "could not save action records");
     this.detector = new StressDetector({
@@ -144,7 +144,7 @@ export class Hub {
     // The same construction as `calm-hub test-source`'s, so both judge a reading alike.
     const wiring = ingestFromConfig(config, { clock: this.clock, logger, getAdapter });
     this.ingest = wiring.ingest;
-    this.rules = new RuleRegistry(config.rules, this.store, config.home_assistant.allowed_services);
+    this.rules = new RuleRegistry(config.rules, this.store.rules, config.home_assistant.allowed_services);
     this.runner = new ActionRunner({
       store: this.store,
       ha: this.ha,
@@ -183,8 +183,8 @@ export class Hub {
       run: (actions) => this.act(actions),
       roomBusy: (room) => this.episodes.activeEpisodes().some((e) => e.room === room),
       anyoneHome: () => anyoneHome(Object.values(this.ha.allEntities())),
-      loadProgress: (key) => this.store.getDoc("wind_down", key),
-      saveProgress: (key, progress) => this.store.putDoc("wind_down", key, progress, this.clock.now()),
+      loadProgress: (key) => this.store.docs.get("wind_down", key, WindDownProgressSchema),
+      saveProgress: (key, progress) => this.store.docs.put("wind_down", key, progress, this.clock.now()),
       playSoundscape: (room, name, origin, by) => this.episodes.playSoundscape(room, name, origin, by),
       onEvent: (kind, plan, detail) =>
         this.events.emit("wind_down", {
@@ -197,7 +197,7 @@ export class Hub {
     this.friends = createFriendSuggester({
       ha: this.ha,
       run: (actions) => this.act(actions),
-      store: this.store,
+      store: this.store.docs,
       clock: this.clock,
       logger,
       config: config.friends,
@@ -230,7 +230,7 @@ export class Hub {
       haSources: wiring.haSources,
       detector: this.detector,
       rules: this.rules,
-      store: this.store,
+      store: this.store.cooldowns,
       controls: this.controls,
       episodes: this.episodes,
       friends: this.friends,
@@ -338,8 +338,8 @@ export class Hub {
 
   private openStore(): void {
     this.store.open();
-    this.controls.load(this.store);
-    const saved = this.store.getDoc<unknown>("detector", "state");
+    this.controls.load(this.store.docs);
+    const saved = this.store.docs.get("detector", "state", DetectorStateSchema);
     if (saved !== undefined) this.detector.importState(saved);
     const skipped = this.rules.load();
     if (skipped.length)
@@ -480,7 +480,7 @@ export class Hub {
         listenHost: http.host,
         now: () => this.clock.now(),
         health: () => this.health(),
-        recentActions: (limit, person) => this.store.recentActions(limit, person),
+        recentActions: (limit, person) => this.store.actions.recent(limit, person),
         rules: this.rules,
         dryRun: (rule, reading) => this.dryRun(rule, reading),
         people: () => this.people(),
@@ -542,7 +542,7 @@ export class Hub {
     const batch = this.pipeline.takeSamples();
     if (batch.length === 0) return;
     try {
-      this.store.addSamples(batch);
+      this.store.samples.add(batch);
     } catch (err) {
       this.logger.error(
         { component: "store", err: (err as Error).message, count: batch.length },
@@ -552,15 +552,14 @@ export class Hub {
   }
 
   private saveDetector(): void {
-    this.store.putDoc("detector", "state", this.detector.exportState(), this.clock.now());
+    this.store.docs.put("detector", "state", this.detector.exportState(), this.clock.now());
   }
 
   private applyRetention(): void {
     const now = this.clock.now();
-    const samples = this.store.pruneSamples(now - this.config.store.retention_days * 86_400_000);
-    const actions = this.store.pruneActions(now - this.config.store.action_log_days * 86_400_000);
-    if (samples + actions > 0)
-      this.logger.info({ component: "store", samples, actions }, "retention: old records deleted");
+    const deleted = this.store.applyRetention(now, this.config.store);
+    if (Object.values(deleted).some((n) => n > 0))
+      this.logger.info({ component: "store", ...deleted }, "retention: old records deleted");
   }
 }
 

@@ -35,7 +35,7 @@ export interface PipelineDeps {
   haSources: ReadonlyMap<string, HaSource>;
   detector: StressDetector;
   rules: RuleRegistry;
-  store: Pick<Store, "lastFired" | "recordFired">;
+  store: Pick<Store["cooldowns"], "lastFired" | "recordFired">;
   controls: Pick<HubControls, "paused">;
   /** A calm episode follows the person's stress (ends when calm). */
   episodes: { onStress(state: StressState): void };

@@ -107,8 +107,8 @@ export class ActionRunner {
     this.stopping = false;
     // A key claimed but never finished means the hub died mid-call: HA may or may not have acted, so the
     // safe choice in a home is to not repeat it.
-    for (const entry of this.opts.store.pendingActions()) {
-      this.opts.store.finishAction(
+    for (const entry of this.opts.store.actions.pending()) {
+      this.opts.store.actions.finish(
         entry.key,
         "unknown",
         "the hub stopped before Home Assistant answered; it may have acted, so it is not repeated",
@@ -142,7 +142,7 @@ export class ActionRunner {
     if (current) return current.promise;
     let claimed: boolean;
     try {
-      claimed = this.opts.store.claimAction({
+      claimed = this.opts.store.actions.claim({
         key: action.key,
         at: action.created_at,
         rule_id: action.rule_id,
@@ -340,7 +340,7 @@ export class ActionRunner {
   ): void {
     this.retries.delete(action.key);
     try {
-      this.opts.store.finishAction(action.key, result, detail, latency);
+      this.opts.store.actions.finish(action.key, result, detail, latency);
     } catch (err) {
       // The outcome still reaches the caller; the claim stays, so the action is not repeated either way.
       this.opts.logger.error(

@@ -2,12 +2,11 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { RejectReasonSchema } from "../core/index.js";
+import { ACTION_RESULTS, RejectReasonSchema } from "../core/index.js";
 import { ErrorBodySchema } from "./schemas.js";
 
 export const LATENCY_BUCKETS_S = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 const DECISION_OUTCOMES = ["fired", "cooldown", "conditions", "disabled"];
-const ACTION_RESULTS = ["ok", "error", "expired", "dropped", "refused", "unknown"];
 const LINK_STATES = ["connecting", "online", "offline", "auth_failed", "disabled", "stopped"];
 
 export interface MetricsSources {

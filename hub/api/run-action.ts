@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ActionOutcome } from "../actions/index.js";
 import { RuleActionSchema } from "../config/index.js";
-import { type ActionCause, type Clock, HubError } from "../core/index.js";
+import { type ActionCause, ActionResultSchema, type Clock, HubError } from "../core/index.js";
 import { type PlannedAction, substitutePerson } from "../rules/index.js";
 import type { ApiPlugin } from "./app.js";
 import { ErrorBodySchema } from "./schemas.js";
@@ -29,11 +29,9 @@ export const RunActionBodySchema = RuleActionSchema.extend({
 export type RunActionBody = z.infer<typeof RunActionBodySchema>;
 
 export const RunActionResultSchema = z.object({
-  result: z
-    .string()
-    .describe(
-      "ok, error, unknown (sent, no answer: Home Assistant may have acted), expired, dropped or refused",
-    ),
+  result: ActionResultSchema.describe(
+    "ok, error, unknown (sent, no answer: Home Assistant may have acted), expired, dropped or refused",
+  ),
   detail: z.string(),
 });
 export type RunActionResult = z.infer<typeof RunActionResultSchema>;

@@ -181,6 +181,12 @@ export const StoreConfigSchema = z.strictObject({
     .default(30)
     .describe("Raw readings older than this are deleted."),
   action_log_days: z.number().min(1).max(3650).default(90),
+  episode_days: z
+    .number()
+    .min(1)
+    .max(3650)
+    .default(90)
+    .describe("Calm episodes and wind-down evenings older than this are deleted from the history."),
 });
 
 const LightId = z

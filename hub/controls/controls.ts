@@ -23,8 +23,8 @@ export type ControlState = z.infer<typeof ControlStateSchema>;
 
 /** Where the controls survive a restart (the hub's SQLite store satisfies it). */
 export interface ControlMemory {
-  getDoc<T>(scope: string, key: string): T | undefined;
-  putDoc(scope: string, key: string, value: unknown, at: number): void;
+  get<T>(scope: string, key: string, schema: z.ZodType<T>): T | undefined;
+  put(scope: string, key: string, value: unknown, updatedAt: number): void;
 }
 
 const SCOPE = "hub";
@@ -60,8 +60,8 @@ export class HubControls {
   /** Restores the last saved state (a paused hub stays paused across a restart) and saves future changes. */
   load(memory: ControlMemory): void {
     this.memory = memory;
-    const saved = ControlStateSchema.safeParse(memory.getDoc<unknown>(SCOPE, KEY));
-    if (saved.success) this.current = saved.data;
+    const saved = memory.get(SCOPE, KEY, ControlStateSchema);
+    if (saved) this.current = saved;
   }
 
   onChange(listener: (state: ControlState, previous: ControlState) => void): () => void {
@@ -87,7 +87,7 @@ export class HubControls {
     };
     if (next.paused === previous.paused && next.mode === previous.mode) return this.state;
     this.current = next;
-    this.memory?.putDoc(SCOPE, KEY, next, next.updated_at);
+    this.memory?.put(SCOPE, KEY, next, next.updated_at);
     for (const l of this.listeners) l(this.state, previous);
     return this.state;
   }

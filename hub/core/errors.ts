@@ -12,6 +12,7 @@ export type HubErrorCode =
   | "CALM_ERR_HA_TIMEOUT"
   | "CALM_ERR_NOT_FOUND"
   | "CALM_ERR_SERVICE_NOT_ALLOWED"
+  | "CALM_ERR_STORE_VERSION"
   | "CALM_ERR_USAGE";
 
 export interface Issue {

@@ -56,7 +56,10 @@ export interface Decision {
 }
 
 /** `unknown`: sent, but no answer (timeout, connection lost mid-call): Home Assistant may have acted. */
-export type ActionResult = "ok" | "error" | "expired" | "dropped" | "refused" | "unknown";
+export const ACTION_RESULTS = ["ok", "error", "expired", "dropped", "refused", "unknown"] as const;
+export type ActionResult = (typeof ACTION_RESULTS)[number];
+/** One list for the type, the stored rows and the API: a result added here is valid everywhere at once. */
+export const ActionResultSchema = z.enum(ACTION_RESULTS);
 
 export interface ActionOutcome {
   action: PlannedAction;

@@ -29,9 +29,11 @@ export { type Cancel, type Clock, FakeClock, systemClock } from "./clock.js";
 export { type Component, component, Lifecycle, Subscriptions } from "./component.js";
 export { HubError, type HubErrorCode, type Issue, toError, ValidationError } from "./errors.js";
 export {
+  ACTION_RESULTS,
   type ActionOrigin,
   type ActionOutcome,
   type ActionResult,
+  ActionResultSchema,
   type Decision,
   type DecisionOutcome,
   type EpisodeEndReason,

@@ -48,7 +48,7 @@ export interface ViewsHost {
   bus: EventBus<HubEvents>;
   controls: HubControls;
   mqtt: DiscoveryMqtt;
-  store: Pick<Store, "samples" | "getDoc" | "putDoc" | "recentActions">;
+  store: Pick<Store, "samples" | "docs" | "actions">;
   episodes: Pick<EpisodeManager, "activeEpisodes" | "history" | "stopEpisode">;
   ingestCounters(): IngestCounters;
   links(): { mqtt: string; home_assistant: string };
@@ -103,7 +103,7 @@ export class HubViews {
         onCalmNow: (name) =>
           hub.calmNow(Object.entries(config.rooms).find(([id, r]) => (r.name ?? id) === name)?.[0] ?? name),
         logger: hub.logger,
-        memory: hub.store,
+        memory: hub.store.docs,
         now: () => hub.clock.now(),
         ...(options.birthDelayMs ? { birthDelayMs: options.birthDelayMs } : {}),
       });
@@ -154,14 +154,14 @@ export class HubViews {
         people: () => hub.people(),
         room: (id) => own(hub.config.people, id)?.room,
         history: this.history,
-        samples: (person, since, limit) => hub.store.samples(person, since, limit),
+        samples: (person, since, limit) => hub.store.samples.list(person, since, limit),
         episodes: () => this.episodeSource,
         controls: hub.controls,
         windDowns: () => hub.config.wind_down,
         location: () => hub.location(),
         bands: () => ({ elevated: hub.config.detector.elevated_enter, high: hub.config.detector.high_enter }),
         episodeChanged: (e) => this.episodeChanged(e),
-        actions: (limit) => hub.store.recentActions(limit),
+        actions: (limit) => hub.store.actions.recent(limit),
         rooms: () => Object.entries(hub.config.rooms).map(([id, r]) => ({ id, name: r.name ?? id })),
       }),
       this.live.routes(),

@@ -1,7 +1,9 @@
+import { z } from "zod";
 import type { ActionOutcome } from "../actions/index.js";
 import type { Config, RoomConfig } from "../config/index.js";
 import {
   type ActionCause,
+  ActionCauseSchema,
   background,
   type Cancel,
   type CauseOrigin,
@@ -19,18 +21,20 @@ import {
   callFitsTargets,
   calmLights,
   type EntitySnapshot,
+  EntitySnapshotSchema,
   type HaCall,
   isNight,
   restoreLights,
   startSound,
   stopSound,
 } from "./plan.js";
-import type {
-  EpisodeControl,
-  EpisodeEndReason,
-  EpisodeRequest,
-  EpisodeStartResult,
-  EpisodeView,
+import {
+  type EpisodeControl,
+  type EpisodeEndReason,
+  EpisodeEndReasonSchema,
+  type EpisodeRequest,
+  type EpisodeStartResult,
+  type EpisodeView,
 } from "./types.js";
 
 interface EntityContext {
@@ -59,39 +63,61 @@ export interface EpisodeDeps {
   onChange(view: EpisodeView, phase: "started" | "ended" | "updated"): void;
 }
 
-export interface EpisodeOutcome {
-  stress_before: number | null;
-  minutes_until_calm: number | null;
-  overridden: string[];
-  end_reason: EpisodeEndReason;
-  lights: string[];
-  soundscape: string | null;
-  duration_min: number;
-}
+const CauseOriginSchema = ActionCauseSchema.pick({ kind: true, why: true }).extend({
+  id: z.string().optional(),
+}) satisfies z.ZodType<CauseOrigin>;
 
-interface EpisodeRecord extends EpisodeView {
-  snapshots: EntitySnapshot[];
-  leased: string[];
-  player: string | null;
-  sound_started: boolean;
+const EpisodeOutcomeSchema = z.object({
+  stress_before: z.number().nullable(),
+  minutes_until_calm: z.number().nullable(),
+  overridden: z.array(z.string()),
+  end_reason: EpisodeEndReasonSchema,
+  lights: z.array(z.string()),
+  soundscape: z.string().nullable(),
+  duration_min: z.number(),
+});
+export type EpisodeOutcome = z.infer<typeof EpisodeOutcomeSchema>;
+
+/** An episode as the store keeps it (`episode`, `<person>:<id>`): the view plus what a restart needs. */
+const EpisodeRecordSchema = z.object({
+  // The view (EpisodeView in core) first.
+  id: z.string(),
+  person: z.string(),
+  room: z.string(),
+  started_at: z.number(),
+  ended_at: z.number().nullable(),
+  state: z.enum(["active", "ended"]),
+  reason: z.string(),
+  end_reason: EpisodeEndReasonSchema.nullable(),
+  soundscape: z.string().nullable(),
+  overridden: z.array(z.string()),
+  snapshots: z.array(EntitySnapshotSchema),
+  leased: z.array(z.string()),
+  player: z.string().nullable(),
+  sound_started: z.boolean(),
   /** The ramp's target. */
-  volume: number | null;
+  volume: z.number().nullable(),
   /** The last volume the hub itself set (absent in records from older versions). */
-  volume_now?: number | null;
-  stress_before: number | null;
-  calm_since: number | null;
-  calm_reached_at: number | null;
-  outcome: EpisodeOutcome | null;
+  volume_now: z.number().nullable().optional(),
+  stress_before: z.number().nullable(),
+  calm_since: z.number().nullable(),
+  calm_reached_at: z.number().nullable(),
+  outcome: EpisodeOutcomeSchema.nullable(),
   /** What asked for the episode, and what ended it (absent in records from older versions). */
-  cause?: CauseOrigin;
-  end_cause?: CauseOrigin;
+  cause: CauseOriginSchema.optional(),
+  end_cause: CauseOriginSchema.optional(),
   /** Who started it (absent in older records: treated as a person's request, as before pause moved here). */
-  origin?: "automatic" | "person";
-}
+  origin: z.enum(["automatic", "person"]).optional(),
+});
+type EpisodeRecord = z.infer<typeof EpisodeRecordSchema>;
 
 const SCOPE = "episode";
 const RESTORE_PHASE = /^(restore|fade-)/;
 const ACTION_TTL_S = 60;
+/** How many episodes the history shows by default. */
+const HISTORY_LIMIT = 50;
+/** How many of the newest episodes a start looks through for ones still running (at most one per room). */
+const RESUME_SCAN = 200;
 
 function view(r: EpisodeRecord): EpisodeView {
   return {
@@ -129,7 +155,11 @@ export class EpisodeManager {
   /** Loads episodes that were running when the hub stopped: resume them, or restore if they ran out. */
   async start(): Promise<void> {
     const now = this.deps.clock.now();
-    for (const { value } of this.deps.store.listDocs<EpisodeRecord>(SCOPE)) {
+    // Episodes last minutes: the running ones are among the newest few, and older ones are never read here.
+    for (const { value } of this.deps.store.docs.list(SCOPE, EpisodeRecordSchema, {
+      newestFirst: true,
+      limit: RESUME_SCAN,
+    })) {
       if (value.state !== "active") continue;
       this.running.set(value.id, value);
       const maxEnd = value.started_at + this.deps.config.episodes.max_duration_min * 60_000;
@@ -163,21 +193,19 @@ export class EpisodeManager {
     return [...this.running.values()].map(view);
   }
 
-  history(person?: string): EpisodeView[] {
-    return this.deps.store
-      .listDocs<EpisodeRecord>(SCOPE)
-      .map((d) => d.value)
-      .filter((r) => person === undefined || r.person === person)
-      .sort((a, b) => b.started_at - a.started_at)
-      .map(view);
+  /** Newest first, at most `limit`: only those rows are read from the store. */
+  history(person?: string, limit = HISTORY_LIMIT): EpisodeView[] {
+    return this.records(person, limit).map(view);
   }
 
-  outcomes(person: string): EpisodeOutcome[] {
-    return this.deps.store
-      .listDocs<EpisodeRecord>(SCOPE)
-      .map((d) => d.value)
-      .filter((r) => r.person === person && r.outcome !== null)
-      .map((r) => r.outcome as EpisodeOutcome);
+  outcomes(person: string, limit = HISTORY_LIMIT): EpisodeOutcome[] {
+    return this.records(person, limit).flatMap((r) => (r.outcome === null ? [] : [r.outcome]));
+  }
+
+  private records(person: string | undefined, limit: number): EpisodeRecord[] {
+    return this.deps.store.docs
+      .list(SCOPE, EpisodeRecordSchema, { person, newestFirst: true, limit })
+      .map((d) => d.value);
   }
 
   roomOf(person: string, requested?: string): { id: string; room: RoomConfig } | undefined {
@@ -730,7 +758,13 @@ export class EpisodeManager {
    */
   private save(record: EpisodeRecord): void {
     try {
-      this.deps.store.putDoc(SCOPE, `${record.person}:${record.id}`, record, this.deps.clock.now());
+      this.deps.store.docs.put(
+        SCOPE,
+        `${record.person}:${record.id}`,
+        record,
+        this.deps.clock.now(),
+        record.started_at,
+      );
     } catch (err) {
       this.deps.logger.error(
         { component: "episodes", episode: record.id, err: (err as Error).message },

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { EpisodeConfig, RoomConfig } from "../config/index.js";
 import { inWindow, localTime, parseHhmm } from "../core/index.js";
 
@@ -9,11 +10,12 @@ export interface HaCall {
   data?: Record<string, unknown>;
 }
 
-export interface EntitySnapshot {
-  entity_id: string;
-  state: string;
-  attributes: Record<string, unknown>;
-}
+export const EntitySnapshotSchema = z.object({
+  entity_id: z.string(),
+  state: z.string(),
+  attributes: z.record(z.string(), z.unknown()),
+});
+export type EntitySnapshot = z.infer<typeof EntitySnapshotSchema>;
 
 export function isNight(now: number, timeZone: string, night: { after: string; before: string }): boolean {
   return inWindow(localTime(now, timeZone).minutes, parseHhmm(night.after), parseHhmm(night.before));

@@ -19,6 +19,7 @@ export {
   type PolicyVerdict,
   pickFriend,
   type SuggestionRecord,
+  SuggestionRecordSchema,
 } from "./policy.js";
 export {
   FRIEND_SCOPE,

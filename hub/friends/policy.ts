@@ -1,32 +1,36 @@
+import { z } from "zod";
 import type { Friend, FriendsPersonConfig } from "../config/index.js";
 import { inWindow, localTime, parseHhmm, type SleepState } from "../core/index.js";
 import { localDate } from "../schedule/index.js";
 
 /** What set a suggestion off. `snooze` is the retry a person asked for with "Snooze". */
-export type FriendTrigger = "high_stress" | "episodes" | "voice" | "snooze";
+export const FriendTriggerSchema = z.enum(["high_stress", "episodes", "voice", "snooze"]);
+export type FriendTrigger = z.infer<typeof FriendTriggerSchema>;
 
 /** What became of a suggestion. */
-export type FriendOutcome = "sent" | "called" | "not_now" | "snoozed" | "dismissed" | "failed";
+export const FriendOutcomeSchema = z.enum(["sent", "called", "not_now", "snoozed", "dismissed", "failed"]);
+export type FriendOutcome = z.infer<typeof FriendOutcomeSchema>;
 
 /** One suggestion as the store keeps it (`friend`, `<person>:<id>`). No phone number, no reading. */
-export interface SuggestionRecord {
-  id: string;
-  person: string;
-  friend: string;
-  trigger: FriendTrigger;
-  sent_at: number;
+export const SuggestionRecordSchema = z.object({
+  id: z.string(),
+  person: z.string(),
+  friend: z.string(),
+  trigger: FriendTriggerSchema,
+  sent_at: z.number(),
   /** Local calendar date of `sent_at`, for the daily limit. */
-  day: string;
-  outcome: FriendOutcome;
-  outcome_at: number | null;
+  day: z.string(),
+  outcome: FriendOutcomeSchema,
+  outcome_at: z.number().nullable(),
   /** Set by "Snooze": when to ask again. */
-  retry_at?: number | null;
+  retry_at: z.number().nullable().optional(),
   /** The suggestion a snooze retry follows. */
-  retry_of?: string | null;
+  retry_of: z.string().nullable().optional(),
   /** Why a snooze retry was not sent, if it was not. */
-  retry_result?: string | null;
-  detail?: string | null;
-}
+  retry_result: z.string().nullable().optional(),
+  detail: z.string().nullable().optional(),
+});
+export type SuggestionRecord = z.infer<typeof SuggestionRecordSchema>;
 
 export type FriendBlockReason =
   | "not_enabled"

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { HassEvent } from "home-assistant-js-websocket";
+import { z } from "zod";
 import type { ActionOutcome } from "../actions/index.js";
 import type { FriendsConfig, FriendsPersonConfig } from "../config/index.js";
 import {
@@ -22,6 +23,7 @@ import {
   type FriendTrigger,
   pickFriend,
   type SuggestionRecord,
+  SuggestionRecordSchema,
 } from "./policy.js";
 
 /** What the suggester needs from Home Assistant to hear taps; the real HaLink satisfies it. */
@@ -30,12 +32,12 @@ export interface FriendHa {
   onEvent(eventType: string, handler: (event: HassEvent) => void): () => void;
 }
 
-/** The store's small-document API; `Store` satisfies it. */
+/** The store's small-document API; `store.docs` satisfies it. Documents are read through a schema. */
 export interface FriendStore {
-  getDoc<T>(scope: string, key: string): T | undefined;
-  putDoc(scope: string, key: string, value: unknown, at: number): void;
-  listDocs<T>(scope: string): { key: string; value: T }[];
-  deleteDoc(scope: string, key: string): void;
+  get<T>(scope: string, key: string, schema: z.ZodType<T>): T | undefined;
+  put(scope: string, key: string, value: unknown, updatedAt: number): void;
+  list<T>(scope: string, schema: z.ZodType<T>, options?: { person?: string }): { key: string; value: T }[];
+  delete(scope: string, key: string): void;
 }
 
 type StressListener = (state: StressState, previous: StressState | undefined) => void;
@@ -84,10 +86,11 @@ const NOTIFICATION_EVENTS = ["mobile_app_notification_action", "mobile_app_notif
 /** A suggestion Home Assistant cannot take within a minute is dropped, not sent late. */
 const NOTIFY_TTL_MS = 60_000;
 
-interface EpisodeTally {
-  day: string;
-  ids: string[];
-}
+/** Today's episodes of a person (`friend`, `<person>:episodes`), for the episodes-per-day trigger. */
+const EpisodeTallySchema = z.object({ day: z.string(), ids: z.array(z.string()) });
+type EpisodeTally = z.infer<typeof EpisodeTallySchema>;
+/** The scope holds both kinds. */
+const FriendDocSchema = z.union([SuggestionRecordSchema, EpisodeTallySchema]);
 
 function defaultId(): string {
   return randomBytes(5).toString("hex").toUpperCase();
@@ -163,14 +166,17 @@ export class FriendSuggester {
 
   /** Every suggestion of a person, oldest first. */
   history(person: string): SuggestionRecord[] {
-    return this.opts.store
-      .listDocs<SuggestionRecord>(FRIEND_SCOPE)
-      .filter(
-        (d) =>
-          d.key.startsWith(`${person}:`) && RECORD_KEY.test(d.key) && typeof d.value?.sent_at === "number",
-      )
+    return this.records(person)
       .map((d) => d.value)
       .sort((a, b) => a.sent_at - b.sent_at);
+  }
+
+  /** The suggestion records (not the tallies) of one person or of everyone. */
+  private records(person?: string): { key: string; value: SuggestionRecord }[] {
+    const out: { key: string; value: SuggestionRecord }[] = [];
+    for (const { key, value } of this.opts.store.list(FRIEND_SCOPE, FriendDocSchema, { person }))
+      if (RECORD_KEY.test(key) && "sent_at" in value) out.push({ key, value });
+    return out;
   }
 
   observeSleep(person: string, sleep: SleepState): void {
@@ -199,11 +205,11 @@ export class FriendSuggester {
     const day = localDate(episode.started_at ?? now, this.timeZone);
     if (day !== localDate(now, this.timeZone)) return;
     const key = `${episode.person}:episodes`;
-    const saved = this.opts.store.getDoc<EpisodeTally>(FRIEND_SCOPE, key);
+    const saved = this.opts.store.get(FRIEND_SCOPE, key, EpisodeTallySchema);
     const tally: EpisodeTally = saved && saved.day === day ? saved : { day, ids: [] };
     if (tally.ids.includes(episode.id)) return;
     tally.ids.push(episode.id);
-    this.opts.store.putDoc(FRIEND_SCOPE, key, tally, now);
+    this.opts.store.put(FRIEND_SCOPE, key, tally, now);
     const threshold = c.triggers.episodes_per_day;
     if (this.running && threshold !== null && tally.ids.length >= threshold)
       this.trySuggest(episode.person, "episodes");
@@ -278,7 +284,7 @@ export class FriendSuggester {
       retry_of: retryOf,
     };
     // Written before the call: if the hub dies mid-call the suggestion still counts against the limit.
-    store.putDoc(FRIEND_SCOPE, `${person}:${id}`, record, now);
+    store.put(FRIEND_SCOPE, `${person}:${id}`, record, now);
     this.busy.add(person);
     try {
       const n = buildFriendNotification(id, friend, c.dial_link);
@@ -402,7 +408,7 @@ export class FriendSuggester {
   }
 
   private async retry(person: string, id: string): Promise<void> {
-    const record = this.opts.store.getDoc<SuggestionRecord>(FRIEND_SCOPE, `${person}:${id}`);
+    const record = this.opts.store.get(FRIEND_SCOPE, `${person}:${id}`, SuggestionRecordSchema);
     if (!this.running || record?.outcome !== "snoozed") return;
     const c = this.configOf(person);
     const verdict = this.policy(person, "snooze", this.history(person));
@@ -418,26 +424,25 @@ export class FriendSuggester {
 
   private update(person: string, id: string, patch: Partial<SuggestionRecord>): SuggestionRecord | undefined {
     const key = `${person}:${id}`;
-    const current = this.opts.store.getDoc<SuggestionRecord>(FRIEND_SCOPE, key);
+    const current = this.opts.store.get(FRIEND_SCOPE, key, SuggestionRecordSchema);
     if (!current) return undefined;
     const next = { ...current, ...patch };
-    this.opts.store.putDoc(FRIEND_SCOPE, key, next, this.opts.clock.now());
+    this.opts.store.put(FRIEND_SCOPE, key, next, this.opts.clock.now());
     return next;
   }
 
   private findRecord(id: string): SuggestionRecord | undefined {
     for (const person of Object.keys(this.opts.config)) {
-      const r = this.opts.store.getDoc<SuggestionRecord>(FRIEND_SCOPE, `${person}:${id}`);
+      const r = this.opts.store.get(FRIEND_SCOPE, `${person}:${id}`, SuggestionRecordSchema);
       if (r) return r;
     }
-    return this.opts.store.listDocs<SuggestionRecord>(FRIEND_SCOPE).find((d) => d.key.endsWith(`:${id}`))
-      ?.value;
+    return this.records().find((d) => d.key.endsWith(`:${id}`))?.value;
   }
 
   private rearmSnoozes(): void {
     const now = this.opts.clock.now();
-    for (const { value: r } of this.opts.store.listDocs<SuggestionRecord>(FRIEND_SCOPE)) {
-      if (r?.outcome !== "snoozed" || typeof r.retry_at !== "number" || r.retry_result) continue;
+    for (const { value: r } of this.records()) {
+      if (r.outcome !== "snoozed" || typeof r.retry_at !== "number" || r.retry_result) continue;
       // A retry missed by more than a quarter of an hour (hub was down) is dropped, not sent late.
       if (r.retry_at < now - 15 * 60_000)
         this.update(r.person, r.id, { retry_result: "missed while stopped" });
@@ -447,8 +452,7 @@ export class FriendSuggester {
 
   private prune(): void {
     const before = this.opts.clock.now() - (this.opts.keepDays ?? 90) * 86_400_000;
-    for (const { key, value } of this.opts.store.listDocs<SuggestionRecord>(FRIEND_SCOPE))
-      if (RECORD_KEY.test(key) && typeof value?.sent_at === "number" && value.sent_at < before)
-        this.opts.store.deleteDoc(FRIEND_SCOPE, key);
+    for (const { key, value } of this.records())
+      if (value.sent_at < before) this.opts.store.delete(FRIEND_SCOPE, key);
   }
 }

@@ -4,6 +4,7 @@
  * button per room. One config topic per entity, retained, re-published on every (re)connect and whenever
  * Home Assistant announces itself on `homeassistant/status`.
  */
+import { z } from "zod";
 import { type ControlState, HUB_MODES, type HubControls, HubModeSchema } from "../controls/index.js";
 import type { Logger } from "../core/index.js";
 import type { MqttLinkState } from "./link.js";
@@ -20,9 +21,11 @@ export interface DiscoveryMqtt {
 
 /** Remembers which config topics were published, so entities of removed people or rooms can be removed. */
 export interface DiscoveryMemory {
-  getDoc<T>(scope: string, key: string): T | undefined;
-  putDoc(scope: string, key: string, value: unknown, at: number): void;
+  get<T>(scope: string, key: string, schema: z.ZodType<T>): T | undefined;
+  put(scope: string, key: string, value: unknown, updatedAt: number): void;
 }
+
+const TopicsSchema = z.array(z.string());
 
 export interface DiscoveryOptions {
   mqtt: DiscoveryMqtt;
@@ -240,11 +243,11 @@ export class MqttDiscovery {
     const entities = this.entities();
     const topics = entities.map((e) => e.topic);
     const memKey = this.hubId;
-    const previous = this.o.memory?.getDoc<string[]>("mqtt-discovery", memKey) ?? [];
+    const previous = this.o.memory?.get("mqtt-discovery", memKey, TopicsSchema) ?? [];
     for (const gone of previous.filter((t) => !topics.includes(t)))
       this.o.mqtt.publish(gone, "", { retain: true });
     for (const e of entities) this.o.mqtt.publish(e.topic, JSON.stringify(e.config), { retain: true });
-    this.o.memory?.putDoc("mqtt-discovery", memKey, topics, (this.o.now ?? Date.now)());
+    this.o.memory?.put("mqtt-discovery", memKey, topics, (this.o.now ?? Date.now)());
     this.publishControls(this.o.controls.state);
     for (const p of this.o.people()) {
       const active = this.episodeStates.get(p.id) ?? this.o.episodeActive?.(p.id) ?? false;

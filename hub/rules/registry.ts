@@ -11,9 +11,9 @@ export interface RuleEntry {
 
 /** Where API and Node-RED rules are kept between restarts (the SQLite store in the hub). */
 export interface RulePersistence {
-  listRules(): { id: string; origin: string; body: unknown; updated_at: number }[];
-  putRule(rule: { id: string; origin: string; body: unknown; updated_at: number }): void;
-  deleteRule(id: string): boolean;
+  list(): { id: string; origin: string; body: unknown; updated_at: number }[];
+  put(rule: { id: string; origin: string; body: unknown; updated_at: number }): void;
+  delete(id: string): boolean;
 }
 
 function issuesOf(error: {
@@ -75,7 +75,7 @@ export class RuleRegistry {
   /** Loads saved rules; one that no longer validates is skipped, not fatal. Returns the skipped ids. */
   load(): string[] {
     const skipped: string[] = [];
-    for (const row of this.persistence.listRules()) {
+    for (const row of this.persistence.list()) {
       const result = RuleSchema.safeParse(row.body);
       if (!result.success) {
         skipped.push(row.id);
@@ -122,7 +122,7 @@ export class RuleRegistry {
       body !== null && typeof body === "object" && !Array.isArray(body) ? { ...(body as object), id } : body;
     const rule = parseRule(candidate, this.allowed);
     const entry: RuleEntry = { rule, origin, updated_at: now };
-    this.persistence.putRule({ id, origin, body: rule, updated_at: now });
+    this.persistence.put({ id, origin, body: rule, updated_at: now });
     this.persisted.set(id, entry);
     this.changed();
     return entry;
@@ -138,7 +138,7 @@ export class RuleRegistry {
       }
       throw new HubError("CALM_ERR_RULE_NOT_FOUND", `no rule "${id}"`);
     }
-    this.persistence.deleteRule(id);
+    this.persistence.delete(id);
     this.persisted.delete(id);
     this.changed();
   }

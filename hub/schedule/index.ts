@@ -31,4 +31,9 @@ export {
   windDownSteps,
 } from "./steps.js";
 export { type SunEventTime, sunEventOn } from "./sun-events.js";
-export { type WindDownProgress, WindDownRunner, type WindDownRunnerDeps } from "./wind-down-runner.js";
+export {
+  type WindDownProgress,
+  WindDownProgressSchema,
+  WindDownRunner,
+  type WindDownRunnerDeps,
+} from "./wind-down-runner.js";

@@ -1,14 +1,16 @@
 /** The light steps of one wind-down, and which of them is in effect at a given moment. */
 
+import { z } from "zod";
 import type { LightSetting } from "../config/index.js";
 import { formatZoned } from "../core/index.js";
 import type { WindDownPlan } from "./plan.js";
 
 /** What the room's lights show when the wind-down starts; missing fields fall back to the default. */
-export interface StartState {
-  brightness_pct?: number | undefined;
-  color_temp_kelvin?: number | undefined;
-}
+export const StartStateSchema = z.object({
+  brightness_pct: z.number().optional(),
+  color_temp_kelvin: z.number().optional(),
+});
+export type StartState = z.infer<typeof StartStateSchema>;
 
 /** Assumed start when the room's current setting is unknown: ordinary warm-white evening light. */
 export const DEFAULT_START_STATE: Readonly<LightSetting> = { brightness_pct: 80, color_temp_kelvin: 3000 };

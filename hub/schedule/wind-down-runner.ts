@@ -1,10 +1,11 @@
+import { z } from "zod";
 import type { Location, WindDownConfig } from "../config/index.js";
 import type { ActionCause, Cancel, CauseOrigin, Clock, Logger } from "../core/index.js";
 import { addDays, background, formatZoned, localDate, uniqueId } from "../core/index.js";
 import { isOverride, type ObservedChange } from "../override/index.js";
 import type { ActionOrigin, PlannedAction } from "../rules/index.js";
 import { planWindDowns, stepCount, type WindDownPlan } from "./plan.js";
-import { type StartState, stepAt, type WindDownStep } from "./steps.js";
+import { type StartState, StartStateSchema, stepAt, type WindDownStep } from "./steps.js";
 
 interface EntityLike {
   entity_id: string;
@@ -14,15 +15,16 @@ interface EntityLike {
 }
 
 /** Progress of one evening in one room, kept in the store so a restart resumes at the right step. */
-export interface WindDownProgress {
-  date: string;
-  room: string;
-  start_state: StartState;
-  index: number;
-  paused: boolean;
-  skipped: string | null;
-  handed_back: boolean;
-}
+export const WindDownProgressSchema = z.object({
+  date: z.string(),
+  room: z.string(),
+  start_state: StartStateSchema,
+  index: z.number().int(),
+  paused: z.boolean(),
+  skipped: z.string().nullable(),
+  handed_back: z.boolean(),
+});
+export type WindDownProgress = z.infer<typeof WindDownProgressSchema>;
 
 export interface WindDownRunnerDeps {
   windDowns: readonly WindDownConfig[];

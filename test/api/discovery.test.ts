@@ -213,7 +213,7 @@ describe("HubControls", () => {
       const store = new Store(dir);
       store.open();
       const a = new HubControls();
-      a.load(store);
+      a.load(store.docs);
       const changes: boolean[] = [];
       a.onChange((s) => changes.push(s.paused));
       a.setPaused(true, "api");
@@ -221,7 +221,7 @@ describe("HubControls", () => {
       a.setMode("sleep", "api");
       expect(changes).toEqual([true, true]);
       const b = new HubControls();
-      b.load(store);
+      b.load(store.docs);
       expect(b.state).toMatchObject({ paused: true, mode: "sleep", changed_by: "api" });
       store.close();
     } finally {

@@ -217,9 +217,12 @@ describe("controls and pause", () => {
     await reading("alice", { ts: now + 2000, stress: 90 });
     await waitFor(() => f.hub.detector.state("alice")?.score === 90, { what: "score 90" });
     // The runner holds it back (pause is enforced there for every path to Home Assistant) and says why.
-    const held = await waitFor(() => f.hub.store.recentActions(20).find((e) => e.rule_id === "high-stress"), {
-      what: "the held-back action in the log",
-    });
+    const held = await waitFor(
+      () => f.hub.store.actions.recent(20).find((e) => e.rule_id === "high-stress"),
+      {
+        what: "the held-back action in the log",
+      },
+    );
     expect(held).toMatchObject({ result: "refused", detail: "automation is paused" });
     decisions.length = 0;
 
@@ -234,7 +237,7 @@ describe("controls and pause", () => {
     await waitFor(() => decisions.includes("alice:fired"), { what: "a fired decision" });
     // Guests hold back sound and notifications only; this fixture has no HA token, so the scene is dropped.
     const next = await waitFor(
-      () => f.hub.store.recentActions(20).find((e) => e.rule_id === "high-stress" && e.key !== held.key),
+      () => f.hub.store.actions.recent(20).find((e) => e.rule_id === "high-stress" && e.key !== held.key),
       { what: "the next action in the log" },
     );
     expect(next.result).toBe("dropped");
@@ -388,8 +391,8 @@ describe("GET /api/schedule (buildApi with a real store)", () => {
           version: "test",
           uptime_s: 0,
         }),
-        recentActions: (limit, person) => store.recentActions(limit, person),
-        rules: new RuleRegistry([], store),
+        recentActions: (limit, person) => store.actions.recent(limit, person),
+        rules: new RuleRegistry([], store.rules),
         dryRun: () => [],
         people: () => [],
         exportPerson: (id) => store.exportPerson(id),
@@ -400,7 +403,7 @@ describe("GET /api/schedule (buildApi with a real store)", () => {
           now: () => now,
           people: () => [],
           history: new StressHistory(),
-          samples: (p, since, limit) => store.samples(p, since, limit),
+          samples: (p, since, limit) => store.samples.list(p, since, limit),
           episodes: () => undefined,
           bands: () => ({ elevated: 40, high: 60 }),
           controls: new HubControls(),

@@ -57,8 +57,8 @@ describe.skipIf(!CHROMIUM_OK)("dashboard in a real browser", () => {
           target: { entity_id: i === 0 ? "scene.calm_alice" : "media_player.living_room" },
         },
       };
-      f.hub.store.claimAction(entry);
-      f.hub.store.finishAction(entry.key, result, "", 120);
+      f.hub.store.actions.claim(entry);
+      f.hub.store.actions.finish(entry.key, result, "", 120);
     }
     await f.episodes.start("alice", "Living room", "stress reached 72", now - 20 * 60_000);
     await f.hub.api?.inject({
@@ -72,7 +72,7 @@ describe.skipIf(!CHROMIUM_OK)("dashboard in a real browser", () => {
         actions: [{ action: "scene.turn_on", target: { entity_id: "scene.calm_{person}" } }],
       },
     });
-    await waitFor(() => f.hub.store.samples("alice", 0).length > 50, { what: "readings stored" });
+    await waitFor(() => f.hub.store.samples.list("alice", 0).length > 50, { what: "readings stored" });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     page.on("request", (r) => requests.push(r.url()));
@@ -214,7 +214,7 @@ describe.skipIf(!CHROMIUM_OK)("dashboard in a real browser", () => {
     const item = ny.locator("#actions > li", { hasText: "calm.start_episode" });
     await item.waitFor();
     const text = (await item.textContent()) ?? "";
-    const entry = f.hub.store.recentActions(10).find((e) => e.key === `local-${at}`);
+    const entry = f.hub.store.actions.recent(10).find((e) => e.key === `local-${at}`);
     const local = await ny.evaluate(
       (ms) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }),
       entry?.at ?? at,

@@ -59,7 +59,7 @@ rules: [{ id: calm-episode, trigger: { type: level, to: high }, cooldown_s: 0, a
         ts: now - m * 60_000,
         stress: 30 + m,
       });
-    await waitFor(() => hub.store.samples("alice", 0).length >= 10, { what: "readings stored" });
+    await waitFor(() => hub.store.samples.list("alice", 0).length >= 10, { what: "readings stored" });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     // Far from the home (Berlin): the page shows the browser's local time, in its own format.
     context = await browser.newContext({

@@ -92,7 +92,7 @@ describe("broker restart mid-stream", () => {
       timeoutMs: 30_000,
     });
     const crossings = N / 2;
-    await waitFor(() => h.store.recentActions(1000).filter((e) => e.result === "ok").length === crossings, {
+    await waitFor(() => h.store.actions.recent(1000).filter((e) => e.result === "ok").length === crossings, {
       what: "one action per crossing",
       timeoutMs: 20_000,
     });
@@ -101,7 +101,7 @@ describe("broker restart mid-stream", () => {
     const unique = new Set(processed);
     const lost = N - unique.size;
     const duplicates = processed.length - unique.size;
-    const actions = h.store.recentActions(1000);
+    const actions = h.store.actions.recent(1000);
     const readingIds = actions.map((e) => e.trigger.reading_id);
     const sceneCalls = sim.calls.filter((c) => c.domain === "scene" && c.service === "turn_on");
     console.info(

@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { HaSimulator } from "../../devices/ha-sim/index.js";
 import { createRootLogger } from "../../hub/core/index.js";
-import type { SuggestionRecord } from "../../hub/friends/index.js";
+import { SuggestionRecordSchema } from "../../hub/friends/index.js";
 import { startTestBroker, type TestBroker } from "../support/broker.js";
 import { waitFor } from "../support/wait-for.js";
 import { startWiredHub, type WiredHub } from "../voice/wire.js";
@@ -79,7 +79,7 @@ friends:
     sim.tapNotificationAction({ action: notNow, tag: data.tag });
     const id = notNow.slice("CALM_NOT_NOW_".length);
     await waitFor(
-      () => w.hub.store.getDoc<SuggestionRecord>("friend", `alice:${id}`)?.outcome === "not_now",
+      () => w.hub.store.docs.get("friend", `alice:${id}`, SuggestionRecordSchema)?.outcome === "not_now",
       { what: "the tap recorded as not now" },
     );
   });

@@ -83,7 +83,7 @@ describe("Home Assistant outage", () => {
     await send(hub, clock, 20, "a1");
     await send(hub, clock, 90, "a2");
     const stale = await waitFor(
-      () => hub.store.recentActions(10).find((e) => e.trigger.reading_id === "a2"),
+      () => hub.store.actions.recent(10).find((e) => e.trigger.reading_id === "a2"),
       {
         what: "stale action claimed",
       },
@@ -93,7 +93,7 @@ describe("Home Assistant outage", () => {
     await waitFor(() => hub.runner.waitingCount > 0, { what: "action waiting for HA" });
     clock.advance(60_000);
     expect(await health(hub)).toMatchObject({ status: "degraded" });
-    const expired = hub.store.recentActions(10).find((e) => e.key === stale.key);
+    const expired = hub.store.actions.recent(10).find((e) => e.key === stale.key);
     expect(expired?.result).toBe("expired");
     const expiredLines = log
       .lines()
@@ -111,10 +111,10 @@ describe("Home Assistant outage", () => {
     await sleep(300);
 
     expect(back.calls.filter((c) => c.domain === "scene")).toHaveLength(1);
-    const fresh = hub.store.recentActions(10).find((e) => e.trigger.reading_id === "b2");
+    const fresh = hub.store.actions.recent(10).find((e) => e.trigger.reading_id === "b2");
     expect(fresh?.result).toBe("ok");
     // The stale one was never replayed.
-    expect(hub.store.recentActions(10).find((e) => e.key === stale.key)?.result).toBe("expired");
+    expect(hub.store.actions.recent(10).find((e) => e.key === stale.key)?.result).toBe("expired");
     expect(await health(hub)).toMatchObject({ status: "ok", home_assistant: "online" });
   });
 

@@ -237,7 +237,7 @@ rules:
 
     const store = new Store(dataDir);
     store.open();
-    const entries = store.recentActions(1000);
+    const entries = store.actions.recent(1000);
     store.close();
     expect(entries.filter((e) => (e.result as string) === "pending")).toEqual([]);
     expect(entries.every((e) => ["ok", "error", "unknown", "expired", "dropped"].includes(e.result))).toBe(

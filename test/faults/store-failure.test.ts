@@ -80,16 +80,17 @@ describe("a store that fails during an episode end", () => {
     await reading(hub, clock, 92);
     // calm.start_episode is done once the episode has dimmed the light and armed its timers.
     await waitFor(
-      () => hub.store.recentActions(10).find((e) => e.call.service === "start_episode" && e.result === "ok"),
+      () => hub.store.actions.recent(10).find((e) => e.call.service === "start_episode" && e.result === "ok"),
       { what: "the rule's episode" },
     );
     expect(Number(sim.getState("light.living_room")?.attributes.brightness)).toBeLessThan(200);
-    const putDoc = hub.store.putDoc.bind(hub.store);
-    hub.store.putDoc = () => {
+    const docs = hub.store.docs;
+    const put = docs.put.bind(docs);
+    docs.put = () => {
       throw new Error("database or disk is full");
     };
     cleanups.push(async () => {
-      hub.store.putDoc = putDoc;
+      docs.put = put;
     });
 
     // The episode's maximum runs out: its end starts from a timer, fire and forget.

@@ -5,7 +5,8 @@
 import type { MqttClient } from "mqtt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { HaSimulator } from "../../devices/ha-sim/index.js";
-import type { SuggestionRecord } from "../../hub/friends/index.js";
+import { createRootLogger } from "../../hub/core/index.js";
+import { type SuggestionRecord, SuggestionRecordSchema } from "../../hub/friends/index.js";
 import { startTestBroker, type TestBroker } from "../support/broker.js";
 import { type CapturedLog, captureLog } from "../support/capture-log.js";
 import { connectWearable, publishReading } from "../support/hub.js";
@@ -137,7 +138,7 @@ describe("maybe call a friend, end to end", () => {
     expect(data.actions[0]).toMatchObject({ uri: "tel:+49301234567" });
     // Through the action runner: one log entry, without the friend's number.
     const entry = await waitFor(
-      () => w.hub.store.recentActions(10).find((e) => e.rule_id === "friends" && e.result === "ok"),
+      () => w.hub.store.actions.recent(10).find((e) => e.rule_id === "friends" && e.result === "ok"),
       { what: "the suggestion in the action log" },
     );
     expect(entry.call).toMatchObject({ domain: "notify", data: { message: "Want to call Sam?" } });
@@ -194,7 +195,7 @@ describe("maybe call a friend, end to end", () => {
     const id = notNow.slice("CALM_NOT_NOW_".length);
     const record = await waitFor(
       () => {
-        const r = w.hub.store.getDoc<SuggestionRecord>("friend", `alice:${id}`);
+        const r = w.hub.store.docs.get("friend", `alice:${id}`, SuggestionRecordSchema);
         return r?.outcome === "not_now" ? r : undefined;
       },
       { what: "not now recorded" },

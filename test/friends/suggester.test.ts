@@ -8,7 +8,7 @@ import type { EpisodeView } from "../../hub/episodes/index.js";
 import {
   createFriendSuggester,
   type FriendSuggester,
-  type SuggestionRecord,
+  SuggestionRecordSchema,
 } from "../../hub/friends/index.js";
 import type { HubEvents } from "../../hub/hub.js";
 import type { PlannedAction } from "../../hub/rules/index.js";
@@ -83,7 +83,7 @@ function setup(start = NOON, controls: PolicyState = { paused: false, mode: "nor
   const suggester = createFriendSuggester({
     ha,
     run,
-    store,
+    store: store.docs,
     clock,
     logger: silentLogger(),
     config,
@@ -128,7 +128,7 @@ describe("FriendSuggester", () => {
     expect(t.ha.calls).toHaveLength(0);
     const held = t.suggester.history("alice")[0];
     expect(held).toMatchObject({ outcome: "failed", detail: expect.stringMatching(/guests/) });
-    expect(t.store.recentActions(5)[0]).toMatchObject({ rule_id: "friends", result: "refused" });
+    expect(t.store.actions.recent(5)[0]).toMatchObject({ rule_id: "friends", result: "refused" });
 
     controls.paused = true;
     expect(await t.suggester.suggest("alice", "voice")).toMatchObject({ ok: true });
@@ -148,7 +148,7 @@ describe("FriendSuggester", () => {
     expect(call?.service).toBe("notify.mobile_app_alice_phone");
     expect(call?.data).toMatchObject({ message: "Want to call Sam?", data: { tag: "calm-friend-S1ID" } });
     expect(JSON.stringify(call?.data)).not.toMatch(/85|score|stress/);
-    expect(t.store.getDoc<SuggestionRecord>("friend", "alice:S1ID")).toMatchObject({
+    expect(t.store.docs.get("friend", "alice:S1ID", SuggestionRecordSchema)).toMatchObject({
       friend: "Sam",
       trigger: "high_stress",
       outcome: "sent",
@@ -171,7 +171,7 @@ describe("FriendSuggester", () => {
     t.stress("alice", "high", 30);
     await t.flush();
     t.ha.fire("mobile_app_notification_action", { action: "CALM_SNOOZE_S1ID", tag: "calm-friend-S1ID" });
-    expect(t.store.getDoc<SuggestionRecord>("friend", "alice:S1ID")).toMatchObject({
+    expect(t.store.docs.get("friend", "alice:S1ID", SuggestionRecordSchema)).toMatchObject({
       outcome: "snoozed",
       retry_at: NOON + 30 * MIN,
     });
@@ -183,7 +183,7 @@ describe("FriendSuggester", () => {
     await t.flush();
     expect(t.ha.calls).toHaveLength(2);
     expect(t.ha.calls[1]?.data).toMatchObject({ message: "Want to call Sam?" });
-    expect(t.store.getDoc<SuggestionRecord>("friend", "alice:S2ID")).toMatchObject({
+    expect(t.store.docs.get("friend", "alice:S2ID", SuggestionRecordSchema)).toMatchObject({
       trigger: "snooze",
       retry_of: "S1ID",
     });
@@ -198,7 +198,9 @@ describe("FriendSuggester", () => {
     t.clock.advance(30 * MIN);
     await t.flush();
     expect(t.ha.calls).toHaveLength(1);
-    expect(t.store.getDoc<SuggestionRecord>("friend", "alice:S1ID")?.retry_result).toBe("quiet_hours");
+    expect(t.store.docs.get("friend", "alice:S1ID", SuggestionRecordSchema)?.retry_result).toBe(
+      "quiet_hours",
+    );
   });
 
   it("'Not now' stops unprompted suggestions for the cooldown; 'Call' is logged; rotation moves on", async () => {
@@ -206,7 +208,7 @@ describe("FriendSuggester", () => {
     t.stress("alice", "high", 30);
     await t.flush();
     t.ha.fire("mobile_app_notification_action", { action: "CALM_NOT_NOW_S1ID" });
-    expect(t.store.getDoc<SuggestionRecord>("friend", "alice:S1ID")?.outcome).toBe("not_now");
+    expect(t.store.docs.get("friend", "alice:S1ID", SuggestionRecordSchema)?.outcome).toBe("not_now");
     t.clock.advance(11 * 60 * MIN);
     t.stress("alice", "high", 30);
     await t.flush();
@@ -219,7 +221,7 @@ describe("FriendSuggester", () => {
     expect(t.ha.calls[1]?.data).toMatchObject({ message: "Want to call Kim?" });
     t.ha.fire("mobile_app_notification_action", { action: "CALM_CALL_S2ID" });
     t.ha.fire("mobile_app_notification_cleared", { tag: "calm-friend-S2ID" });
-    expect(t.store.getDoc<SuggestionRecord>("friend", "alice:S2ID")?.outcome).toBe("called");
+    expect(t.store.docs.get("friend", "alice:S2ID", SuggestionRecordSchema)?.outcome).toBe("called");
   });
 
   it("counts today's episodes and suggests when episodes_per_day is reached", async () => {
@@ -243,7 +245,7 @@ describe("FriendSuggester", () => {
     t.events.emit("episode", episode("e2"), "started");
     await t.flush();
     expect(t.ha.calls).toHaveLength(1);
-    expect(t.store.getDoc<SuggestionRecord>("friend", "alice:S1ID")?.trigger).toBe("episodes");
+    expect(t.store.docs.get("friend", "alice:S1ID", SuggestionRecordSchema)?.trigger).toBe("episodes");
   });
 
   it("never goes above the daily limit, and a failed send does not count", async () => {
@@ -277,7 +279,7 @@ describe("FriendSuggester", () => {
     const again = createFriendSuggester({
       ha: t.ha,
       run: t.run,
-      store: t.store,
+      store: t.store.docs,
       clock: t.clock,
       logger: silentLogger(),
       config,
@@ -289,6 +291,6 @@ describe("FriendSuggester", () => {
     t.clock.advance(30 * MIN);
     await t.flush();
     expect(t.ha.calls).toHaveLength(2);
-    expect(t.store.getDoc<SuggestionRecord>("friend", "alice:R1ID")?.retry_of).toBe("S1ID");
+    expect(t.store.docs.get("friend", "alice:R1ID", SuggestionRecordSchema)?.retry_of).toBe("S1ID");
   });
 });

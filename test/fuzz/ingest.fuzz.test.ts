@@ -236,7 +236,7 @@ describe("ingest fuzz through a running hub over MQTT", () => {
     );
     // Every good reading made it into the pipeline, and the hub is still well.
     await waitFor(
-      () => hub.store.samples("alice", 0).filter((s) => s.id?.startsWith("hub-good-")).length === good,
+      () => hub.store.samples.list("alice", 0).filter((s) => s.id?.startsWith("hub-good-")).length === good,
       {
         what: "good readings stored",
         timeoutMs: 5_000,

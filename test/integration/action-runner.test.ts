@@ -73,7 +73,7 @@ describe("ActionRunner: at most once", () => {
     // any repeat the runner had sent would have been handled and recorded too.
     await link.command({ type: "get_config" });
     expect(turnOns()).toBe(1);
-    expect(store.recentActions(10).find((e) => e.key === action.key)?.result).toBe("unknown");
+    expect(store.actions.recent(10).find((e) => e.key === action.key)?.result).toBe("unknown");
   });
 
   it("a call in flight when the socket drops is unknown and not sent again after the reconnect", async () => {

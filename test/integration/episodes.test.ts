@@ -358,7 +358,7 @@ describe("giving the room back exactly (issue #17)", () => {
       what: "sound stopped after forget",
     });
     await sleep(100);
-    const log = h.store.recentActions(500, undefined, true);
+    const log = h.store.actions.recent(500, undefined, true);
     expect(log.length).toBeGreaterThan(0);
     for (const entry of log) {
       const target = (entry.call.target as { entity_id?: string | string[] } | undefined)?.entity_id;

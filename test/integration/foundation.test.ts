@@ -62,7 +62,7 @@ describe(`foundation, end to end (${process.env.MQTT_TEST_URL ? "external broker
     await publishReading(wearable, h.config.mqtt.base_topic, "alice", { stress: 90 });
     await waitFor(() => sceneCalls("alice").length === 1, { what: "scene.turn_on" });
     // Once the action is logged as done the runner is finished with it: no retry or second call can follow.
-    const log = await waitFor(() => h.store.recentActions(5).find((e) => e.result === "ok"), {
+    const log = await waitFor(() => h.store.actions.recent(5).find((e) => e.result === "ok"), {
       what: "action log",
     });
     expect(h.ingest.counters.accepted).toBe(1);
@@ -93,7 +93,7 @@ describe(`foundation, end to end (${process.env.MQTT_TEST_URL ? "external broker
     });
     expect(held.outcome).toBe("cooldown");
     expect(decisions.filter((d) => d.outcome === "fired")).toHaveLength(1);
-    await waitFor(() => h.store.recentActions(5).some((e) => e.person === "bob" && e.result === "ok"), {
+    await waitFor(() => h.store.actions.recent(5).some((e) => e.person === "bob" && e.result === "ok"), {
       what: "the first call finished",
     });
     expect(sceneCalls("bob")).toHaveLength(1);
@@ -131,9 +131,12 @@ describe(`foundation, end to end (${process.env.MQTT_TEST_URL ? "external broker
     const second = await hub({ base, dataDir });
     await waitFor(() => sceneCalls("dave").length === 1, { what: "call after restart", timeoutMs: 10_000 });
     // Handled exactly once, by the hub that came back: the reading arrived once and its call is finished.
-    await waitFor(() => second.store.recentActions(5).some((e) => e.person === "dave" && e.result === "ok"), {
-      what: "the call logged as done",
-    });
+    await waitFor(
+      () => second.store.actions.recent(5).some((e) => e.person === "dave" && e.result === "ok"),
+      {
+        what: "the call logged as done",
+      },
+    );
     expect(second.ingest.counters.accepted).toBe(1);
     expect(sceneCalls("dave")).toHaveLength(1);
   });

@@ -85,7 +85,7 @@ async function reading(h: Hub, stress: number): Promise<void> {
 }
 
 const logged = (h: Hub, match: (e: { rule_id: string; result: string; key: string }) => boolean) =>
-  h.store.recentActions(100, undefined, true).find(match);
+  h.store.actions.recent(100, undefined, true).find(match);
 const lightCalls = () => sim.calls.filter((c) => c.entityIds.includes("light.living_room"));
 const mediaCalls = () => sim.calls.filter((c) => c.domain === "media_player");
 
@@ -190,8 +190,8 @@ describe("keys made in one millisecond", () => {
       h.episodes.playSoundscape("living_room", "rain"),
     ]);
     expect([a.ok, b.ok]).toEqual([true, true]);
-    const sound = h.store
-      .recentActions(100, undefined, true)
+    const sound = h.store.actions
+      .recent(100, undefined, true)
       .filter((e) => e.key.startsWith("sound:") && e.call.service === "play_media");
     expect(sound.map((e) => e.result)).toEqual(["ok", "ok"]);
     expect(new Set(sound.map((e) => e.key)).size).toBe(2);

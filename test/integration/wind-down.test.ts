@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { HaSimulator, type RecordedCall } from "../../devices/ha-sim/index.js";
 import { FakeClock } from "../../hub/core/index.js";
 import type { Hub } from "../../hub/hub.js";
-import { planWindDowns } from "../../hub/schedule/index.js";
+import { planWindDowns, WindDownProgressSchema } from "../../hub/schedule/index.js";
 import { startTestBroker, type TestBroker } from "../support/broker.js";
 import { startTestHub, tempDir } from "../support/hub.js";
 import { sleep, waitFor } from "../support/wait-for.js";
@@ -112,7 +112,9 @@ describe("evening wind-down, driven by the clock against the simulator", () => {
     expect(calls.at(-1)?.service_data.color_temp_kelvin).toBe(2200);
     // The last step lands by the end: an hour later in real minutes, whatever the clocks did that night.
     expect((calls.at(-1)?.time ?? 0) - sunset).toBeLessThanOrEqual(60 * 60_000 + 60_000);
-    expect(hub?.store.getDoc("wind_down", `2026-10-25:living_room`)).toMatchObject({ handed_back: true });
+    expect(hub?.store.docs.get("wind_down", `2026-10-25:living_room`, WindDownProgressSchema)).toMatchObject({
+      handed_back: true,
+    });
   });
 
   it("falls back to the clamps at Tromsø: midnight sun in June, polar night in December", async () => {
@@ -166,7 +168,9 @@ describe("evening wind-down, driven by the clock against the simulator", () => {
     const h = await startHub(yaml(BERLIN, '{ bedtime: "21:00" }'));
     await runUntil(Date.parse("2026-11-27T21:10:00+01:00"));
     expect(windDownCalls()).toHaveLength(0);
-    expect(h.store.getDoc("wind_down", "2026-11-27:living_room")).toMatchObject({ skipped: "nobody home" });
+    expect(h.store.docs.get("wind_down", "2026-11-27:living_room", WindDownProgressSchema)).toMatchObject({
+      skipped: "nobody home",
+    });
   });
 });
 

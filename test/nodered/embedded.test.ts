@@ -219,9 +219,9 @@ describe("embedded Node-RED with the example flows", () => {
     // A calm request after them is the observable: once its scene arrives, the two before have been handled.
     voice("calm", "calm_started");
     await waitFor(() => hub.actions.length > before, { what: "the calm request's scene", timeoutMs: 10_000 });
-    const log = hub.hub.store.recentActions(20).filter((e) => e.rule_id === "node-red");
+    const log = hub.hub.store.actions.recent(20).filter((e) => e.rule_id === "node-red");
     await waitFor(
-      () => hub.hub.store.recentActions(20).some((e) => e.trigger.cause?.why.includes("(calm)")),
+      () => hub.hub.store.actions.recent(20).some((e) => e.trigger.cause?.why.includes("(calm)")),
       {
         what: "calm request in the action log",
       },
@@ -229,7 +229,7 @@ describe("embedded Node-RED with the example flows", () => {
     expect(hub.actions.slice(before)).toHaveLength(1);
     expect(hub.actions.slice(before)[0]?.action).toBe("scene.turn_on");
     // The action log names the flow and the voice request, not a stress score.
-    const entry = hub.hub.store.recentActions(20).find((e) => e.trigger.cause?.why.includes("(calm)"));
+    const entry = hub.hub.store.actions.recent(20).find((e) => e.trigger.cause?.why.includes("(calm)"));
     expect(entry?.trigger.cause).toMatchObject({
       kind: "node_red",
       why: "voice request (calm) from alice",

@@ -104,7 +104,7 @@ describe("what reaches the log", () => {
       timeoutMs: 10_000,
     });
     await waitFor(() => hub.episodes.activeEpisodes().length === 1, { what: "episode" });
-    await waitFor(() => hub.store.samples("alice", 0).length === 2, { what: "readings stored" });
+    await waitFor(() => hub.store.samples.list("alice", 0).length === 2, { what: "readings stored" });
     await waitFor(() => Object.values(hub.ingest.counters.rejected).reduce((a, b) => a + b, 0) === 2, {
       what: "two rejections",
     });
@@ -143,7 +143,7 @@ describe("what reaches the log", () => {
     // episode that was running, with its stress figures) comes back with them.
     const deletedAt = Date.now();
     await wearable.publishAsync(topic, JSON.stringify({ ts: nextTs(), id: "p3", stress: 10 }), { qos: 1 });
-    await waitFor(() => hub.store.samples("alice", 0).length === 1, { what: "new reading stored" });
+    await waitFor(() => hub.store.samples.list("alice", 0).length === 1, { what: "new reading stored" });
     const later = (
       await hub.api?.inject({ method: "GET", url: "/api/people/alice/export", headers: auth })
     )?.json() as { documents: { value: { started_at?: number } }[] };
@@ -192,7 +192,7 @@ describe("retention", () => {
       id,
       hr: 70,
     });
-    store.addSamples([sample(40, "old-1"), sample(31, "old-2"), sample(29, "recent-1"), sample(0, "now-1")]);
+    store.samples.add([sample(40, "old-1"), sample(31, "old-2"), sample(29, "recent-1"), sample(0, "now-1")]);
     store.close();
 
     const log = captureLog("info");
@@ -203,8 +203,8 @@ describe("retention", () => {
       log,
     );
     expect(
-      hub.store
-        .samples("alice", 0)
+      hub.store.samples
+        .list("alice", 0)
         .map((s) => s.id)
         .sort(),
     ).toEqual(["now-1", "recent-1"]);

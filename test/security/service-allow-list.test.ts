@@ -80,7 +80,7 @@ describe("only allowed Home Assistant services go through the hub", () => {
     expect(sim.calls.map((c) => `${c.domain}.${c.service}`)).toEqual(["light.turn_on"]);
     const log = await waitFor(
       () => {
-        const refused = h.store.recentActions(20).filter((e) => e.result === "refused");
+        const refused = h.store.actions.recent(20).filter((e) => e.result === "refused");
         return refused.length === 5 ? refused : undefined;
       },
       { what: "refused entries in the action log" },

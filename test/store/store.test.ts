@@ -4,9 +4,13 @@ import { copyFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import type { Sample } from "../../hub/core/index.js";
 import { STORE_FILE, Store } from "../../hub/store/index.js";
 import { tempDir } from "../support/hub.js";
+
+/** Any JSON document: these tests are about which rows go, not their shape. */
+const Doc = z.unknown();
 
 const T0 = Date.UTC(2026, 10, 27, 9, 0, 0);
 
@@ -49,39 +53,39 @@ describe("readings", () => {
   it("returns a person's readings in measured order across flushes, from `since`, up to `limit`", () => {
     const store = openStore();
     // Two flushes; the second carries a reading that was measured before some of the first's.
-    store.addSamples([
+    store.samples.add([
       reading("alice", T0 + 2000, "a2"),
       reading("bob", T0, "b0"),
       reading("alice", T0, "a0"),
     ]);
-    store.addSamples([reading("alice", T0 + 1000, "a1"), reading("alice", T0 + 3000, "a3")]);
+    store.samples.add([reading("alice", T0 + 1000, "a1"), reading("alice", T0 + 3000, "a3")]);
 
-    expect(store.samples("alice", 0).map((s) => s.id)).toEqual(["a0", "a1", "a2", "a3"]);
-    expect(store.samples("alice", T0 + 1000).map((s) => s.id)).toEqual(["a1", "a2", "a3"]);
-    expect(store.samples("alice", 0, 2).map((s) => s.id)).toEqual(["a0", "a1"]);
-    expect(store.samples("bob", 0)).toEqual([reading("bob", T0, "b0")]);
+    expect(store.samples.list("alice", 0).map((s) => s.id)).toEqual(["a0", "a1", "a2", "a3"]);
+    expect(store.samples.list("alice", T0 + 1000).map((s) => s.id)).toEqual(["a1", "a2", "a3"]);
+    expect(store.samples.list("alice", 0, 2).map((s) => s.id)).toEqual(["a0", "a1"]);
+    expect(store.samples.list("bob", 0)).toEqual([reading("bob", T0, "b0")]);
   });
 
   it("prunes by arrival time, keeping the newer readings of a flush that straddles the cut", () => {
     const store = openStore();
     const day = 86_400_000;
-    store.addSamples([reading("alice", T0 - 40 * day, "old"), reading("bob", T0 - 35 * day, "old-bob")]);
-    store.addSamples([reading("alice", T0 - 31 * day, "old-2"), reading("alice", T0 - 29 * day, "recent")]);
-    store.addSamples([reading("alice", T0, "now")]);
+    store.samples.add([reading("alice", T0 - 40 * day, "old"), reading("bob", T0 - 35 * day, "old-bob")]);
+    store.samples.add([reading("alice", T0 - 31 * day, "old-2"), reading("alice", T0 - 29 * day, "recent")]);
+    store.samples.add([reading("alice", T0, "now")]);
 
-    expect(store.pruneSamples(T0 - 30 * day)).toBe(3);
-    expect(store.samples("alice", 0).map((s) => s.id)).toEqual(["recent", "now"]);
-    expect(store.samples("bob", 0)).toEqual([]);
-    expect(store.pruneSamples(T0 - 30 * day)).toBe(0);
+    expect(store.samples.prune(T0 - 30 * day)).toBe(3);
+    expect(store.samples.list("alice", 0).map((s) => s.id)).toEqual(["recent", "now"]);
+    expect(store.samples.list("bob", 0)).toEqual([]);
+    expect(store.samples.prune(T0 - 30 * day)).toBe(0);
   });
 
   it("counts what a per-person delete removed, and leaves everyone else's readings", () => {
     const store = openStore();
-    store.addSamples([reading("alice", T0, "a0"), reading("alice", T0 + 1, "a1"), reading("bob", T0, "b0")]);
-    store.addSamples([reading("alice", T0 + 2, "a2")]);
+    store.samples.add([reading("alice", T0, "a0"), reading("alice", T0 + 1, "a1"), reading("bob", T0, "b0")]);
+    store.samples.add([reading("alice", T0 + 2, "a2")]);
     expect(store.deletePerson("alice").samples).toBe(3);
-    expect(store.samples("alice", 0)).toEqual([]);
-    expect(store.samples("bob", 0).map((s) => s.id)).toEqual(["b0"]);
+    expect(store.samples.list("alice", 0)).toEqual([]);
+    expect(store.samples.list("bob", 0).map((s) => s.id)).toEqual(["b0"]);
   });
 
   it("moves the readings of an older store (one row per reading) into chunks on open", () => {
@@ -95,7 +99,7 @@ describe("readings", () => {
     old.close();
 
     const store = openStore(dir);
-    expect(store.samples("alice", 0).map((s) => s.id)).toEqual(["x0", "x1"]);
+    expect(store.samples.list("alice", 0).map((s) => s.id)).toEqual(["x0", "x1"]);
     const check = new DatabaseSync(join(dir, STORE_FILE), { readOnly: true });
     expect(check.prepare("SELECT name FROM sqlite_master WHERE name = 'samples'").get()).toBeUndefined();
     check.close();
@@ -105,21 +109,21 @@ describe("readings", () => {
 describe("per-person export and delete", () => {
   it("takes only that person's documents, even when the id holds a LIKE wildcard", () => {
     const store = openStore();
-    store.putDoc("episodes", "alice:e1", { n: 1 }, T0);
-    store.putDoc("detector", "alice", { n: 2 }, T0);
-    store.putDoc("episodes", "al_ce:e2", { n: 3 }, T0);
-    store.putDoc("episodes", "al_ce", { n: 4 }, T0);
-    store.putDoc("episodes", "al_cex:e3", { n: 5 }, T0);
+    store.docs.put("episodes", "alice:e1", { n: 1 }, T0);
+    store.docs.put("detector", "alice", { n: 2 }, T0);
+    store.docs.put("episodes", "al_ce:e2", { n: 3 }, T0);
+    store.docs.put("episodes", "al_ce", { n: 4 }, T0);
+    store.docs.put("episodes", "al_cex:e3", { n: 5 }, T0);
 
     expect(store.exportPerson("al_ce").documents).toEqual([
       { scope: "episodes", key: "al_ce", value: { n: 4 } },
       { scope: "episodes", key: "al_ce:e2", value: { n: 3 } },
     ]);
     expect(store.deletePerson("al_ce").documents).toBe(2);
-    expect(store.getDoc("episodes", "alice:e1")).toEqual({ n: 1 });
-    expect(store.getDoc("detector", "alice")).toEqual({ n: 2 });
-    expect(store.getDoc("episodes", "al_cex:e3")).toEqual({ n: 5 });
-    expect(store.getDoc("episodes", "al_ce:e2")).toBeUndefined();
+    expect(store.docs.get("episodes", "alice:e1", Doc)).toEqual({ n: 1 });
+    expect(store.docs.get("detector", "alice", Doc)).toEqual({ n: 2 });
+    expect(store.docs.get("episodes", "al_cex:e3", Doc)).toEqual({ n: 5 });
+    expect(store.docs.get("episodes", "al_ce:e2", Doc)).toBeUndefined();
   });
 });
 
@@ -133,9 +137,9 @@ describe("action claims, results and cooldowns", () => {
         | { result: string }
         | undefined;
 
-    expect(store.claimAction(claim("k1"))).toBe(true);
-    expect(store.claimAction(claim("k2"))).toBe(true);
-    expect(store.claimAction(claim("k1"))).toBe(false); // already claimed this turn
+    expect(store.actions.claim(claim("k1"))).toBe(true);
+    expect(store.actions.claim(claim("k2"))).toBe(true);
+    expect(store.actions.claim(claim("k1"))).toBe(false); // already claimed this turn
     const visibleAtRun: (string | undefined)[] = [];
     store.afterCommit((committed) => {
       expect(committed).toBe(true);
@@ -144,46 +148,46 @@ describe("action claims, results and cooldowns", () => {
     expect(seen("k1")).toBeUndefined(); // not yet committed: nothing may run yet
     await nextTurn();
     expect(visibleAtRun).toEqual(["pending", "pending"]);
-    expect(store.claimAction(claim("k1"))).toBe(false); // and after
+    expect(store.actions.claim(claim("k1"))).toBe(false); // and after
     reader.close();
   });
 
   it("undoes only its own part when a transaction fails inside an open batch of claims", async () => {
     const dir = tempDir();
     const store = openStore(dir);
-    store.claimAction(claim("k1"));
+    store.actions.claim(claim("k1"));
     expect(() =>
       store.transaction(() => {
-        store.putDoc("settings", "paused", true, T0);
+        store.docs.put("settings", "paused", true, T0);
         throw new Error("half-way");
       }),
     ).toThrow("half-way");
-    expect(store.getDoc("settings", "paused")).toBeUndefined();
+    expect(store.docs.get("settings", "paused", Doc)).toBeUndefined();
     await nextTurn();
     store.close();
     const again = openStore(dir);
-    expect(again.pendingActions().map((a) => a.key)).toEqual(["k1"]);
+    expect(again.actions.pending().map((a) => a.key)).toEqual(["k1"]);
   });
 
   it("shows a result to readers at once, and keeps it across a restart", () => {
     const dir = tempDir();
     const store = new Store(dir);
     store.open();
-    store.claimAction(claim("k1"));
-    store.finishAction("k1", "ok", "done", 42);
-    expect(store.recentActions(10)[0]).toMatchObject({ key: "k1", result: "ok", latency_ms: 42 });
+    store.actions.claim(claim("k1"));
+    store.actions.finish("k1", "ok", "done", 42);
+    expect(store.actions.recent(10)[0]).toMatchObject({ key: "k1", result: "ok", latency_ms: 42 });
     store.close();
 
     const again = openStore(dir);
-    expect(again.pendingActions()).toEqual([]);
-    expect(again.recentActions(10)[0]).toMatchObject({ key: "k1", result: "ok", detail: "done" });
+    expect(again.actions.pending()).toEqual([]);
+    expect(again.actions.recent(10)[0]).toMatchObject({ key: "k1", result: "ok", detail: "done" });
   });
 
   it("rebuilds a cooldown from the committed claims when the hub died before writing it", async () => {
     const dir = tempDir();
     const store = openStore(dir);
-    store.claimAction(claim("calm-scene:alice:r1:0", "alice", T0));
-    store.recordFired("calm-scene", "alice", T0);
+    store.actions.claim(claim("calm-scene:alice:r1:0", "alice", T0));
+    store.cooldowns.recordFired("calm-scene", "alice", T0);
     await nextTurn(); // the claim is committed; the cooldown is still waiting to be written behind
 
     // What a SIGKILL leaves on disk: the database and its write-ahead log as they are now.
@@ -193,7 +197,7 @@ describe("action claims, results and cooldowns", () => {
       if (existsSync(from)) copyFileSync(from, join(crashed, STORE_FILE + suffix));
     }
     const after = openStore(crashed);
-    expect(after.lastFired("calm-scene", "alice")).toBe(T0);
-    expect(after.lastFired("calm-scene", "bob")).toBeUndefined();
+    expect(after.cooldowns.lastFired("calm-scene", "alice")).toBe(T0);
+    expect(after.cooldowns.lastFired("calm-scene", "bob")).toBeUndefined();
   });
 });
