@@ -6,7 +6,6 @@ import {
   type ApiPlugin,
   buildApi,
   type DryRunReading,
-  eventsStreamPlugin,
   type Health,
   resolveApiToken,
   runActionPlugin,
@@ -478,7 +477,6 @@ export class Hub {
         deletePerson: (id) => this.deletePerson(id),
       },
       [
-        eventsStreamPlugin(this.events, { heartbeatMs: this.options.views?.liveHeartbeatMs }),
         runActionPlugin(runViaActionRunner(this.runner, this.clock)),
         ...this.views.plugins(),
         voiceApiPlugin(this.voice),

@@ -3,19 +3,13 @@ export {
   type ApiPlugin,
   buildApi,
   type DryRunReading,
-  PUBLIC_ROUTE,
   type RegisteredRoute,
   registeredRoutes,
+  routeGroup,
 } from "./app.js";
-export { FailureLimiter, tokenMatches } from "./auth.js";
-export {
-  DEFAULT_EVENT_MAPPERS,
-  type EventMapper,
-  type EventSourceLike,
-  type EventsStreamOptions,
-  eventsStreamPlugin,
-  SSE_HEARTBEAT_MS,
-} from "./events-stream.js";
+export { FailureLimiter } from "./auth.js";
+export { errorReply, PUBLIC_ROUTE } from "./guard.js";
+export { LATENCY_BUCKETS_S, Metrics, type MetricsSources, metricsRoutes } from "./metrics.js";
 export {
   type ActionSubmitter,
   type RunAction,
@@ -24,8 +18,30 @@ export {
   type RunActionResult,
   RunActionResultSchema,
   runActionPlugin,
+  runActionRoutes,
   runViaActionRunner,
 } from "./run-action.js";
-export { type Health, HealthSchema } from "./schemas.js";
+export { ErrorBodySchema, type Health, HealthSchema } from "./schemas.js";
+export {
+  EventStream,
+  type EventStreamOptions,
+  SSE_HEARTBEAT_MS,
+  STREAM_EVENT_TYPES,
+  STREAM_EVENTS,
+  STREAM_PATH,
+  type StreamEventData,
+  type StreamEventType,
+  type StreamSource,
+  streamHubEvents,
+  streamRoutes,
+} from "./stream.js";
 export { resolveApiToken, TOKEN_FILE } from "./token-file.js";
+export {
+  type EpisodeSource,
+  type EpisodeView,
+  EpisodeViewSchema,
+  isRunning,
+  type ViewDeps,
+  viewRoutes,
+} from "./views.js";
 export { describeAction } from "./words.js";

@@ -16,7 +16,18 @@ export {
   weekdayOf,
 } from "./calendar.js";
 export { type Cancel, type Clock, FakeClock, systemClock } from "./clock.js";
-export { HubError, type HubErrorCode, type Issue, toError, ValidationError } from "./errors.js";
+export {
+  ERROR_CODES,
+  ERROR_STATUS,
+  type ErrorBody,
+  errorBody,
+  HubError,
+  type HubErrorCode,
+  type Issue,
+  isHubErrorCode,
+  toError,
+  ValidationError,
+} from "./errors.js";
 export { type HostPolicy, hostAllowed, hostName, hostRefusal, isLoopback } from "./host-check.js";
 export {
   PERSON_ID_PATTERN,

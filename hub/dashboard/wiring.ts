@@ -2,10 +2,18 @@
  * What people see, wired to the hub in one place: Home Assistant discovery entities, the stress history
  * behind the charts, Prometheus metrics, the live stream, the dashboard's API routes and the page itself.
  */
-import type { ApiPlugin } from "../api/index.js";
-import { LiveStream } from "../api/live.js";
-import { Metrics, metricsRoutes } from "../api/metrics.js";
-import { type EpisodeView, isRunning, viewRoutes } from "../api/views.js";
+import {
+  type ApiPlugin,
+  type EpisodeView,
+  EventStream,
+  isRunning,
+  Metrics,
+  metricsRoutes,
+  routeGroup,
+  streamHubEvents,
+  streamRoutes,
+  viewRoutes,
+} from "../api/index.js";
 import type { ControlState } from "../controls/index.js";
 import { own } from "../core/index.js";
 import { StressHistory, type StressHistoryOptions } from "../history/index.js";
@@ -24,10 +32,12 @@ export interface ViewsOptions {
 export class HubViews {
   readonly history: StressHistory;
   readonly metrics: Metrics;
-  readonly live: LiveStream;
+  /** The one event stream (GET /api/stream) for the dashboard and Node-RED. */
+  readonly stream: EventStream;
   readonly discovery: MqttDiscovery | undefined;
   private readonly hub: Hub;
   private readonly offs: (() => void)[] = [];
+  private readonly unstream: () => void;
 
   constructor(hub: Hub, options: ViewsOptions = {}) {
     this.hub = hub;
@@ -38,12 +48,12 @@ export class HubViews {
       links: () => ({ mqtt: hub.mqtt.state, home_assistant: hub.ha.state }),
       paused: () => hub.controls.paused,
       people: () => hub.people().length,
-      liveClients: () => this.live.clientCount,
+      liveClients: () => this.stream.clientCount,
       uptimeS: () => hub.health().uptime_s,
       version: VERSION,
     });
-    this.live = new LiveStream({
-      events: hub.events,
+    this.stream = new EventStream({
+      logger: hub.logger,
       now: () => hub.clock.now(),
       ...(options.liveHeartbeatMs === undefined ? {} : { heartbeatMs: options.liveHeartbeatMs }),
     });
@@ -74,7 +84,8 @@ export class HubViews {
     hub.events.on("stress", (s) => this.history.record(s));
     hub.events.on("decision", (d) => this.metrics.decision(d.outcome));
     hub.events.on("action", (o) => this.metrics.action(o.result, o.latency_ms));
-    hub.controls.onChange((s: ControlState) => this.live.control(s));
+    this.unstream = streamHubEvents(this.stream, hub.events, () => hub.clock.now());
+    hub.controls.onChange((s: ControlState) => this.stream.publish("control", s));
   }
 
   /** Before the MQTT link starts, so that discovery is published on its first connection. */
@@ -87,12 +98,12 @@ export class HubViews {
   stop(): void {
     for (const off of this.offs.splice(0)) off();
     this.discovery?.stop();
-    this.live.close();
+    this.unstream();
+    this.stream.endClients();
   }
 
-  /** An episode started, ended or was stopped: tell the dashboards and Home Assistant. */
+  /** An episode started, ended or was stopped: tell Home Assistant (the stream has it from the hub's events). */
   episodeChanged(e: EpisodeView): void {
-    this.live.episode(e);
     const running =
       this.hub.episodeSource.listEpisodes().some((x) => x.person === e.person && isRunning(x)) ??
       isRunning(e);
@@ -107,13 +118,14 @@ export class HubViews {
   /** Per-person delete. */
   forget(person: string): void {
     this.history.forget(person);
+    this.stream.forget(person);
   }
 
   /** The API route groups, in registration order. */
   plugins(): ApiPlugin[] {
     const hub = this.hub;
     return [
-      viewRoutes({
+      routeGroup(viewRoutes, {
         now: () => hub.clock.now(),
         people: () => hub.people(),
         room: (id) => own(hub.config.people, id)?.room,
@@ -126,8 +138,8 @@ export class HubViews {
         bands: () => ({ elevated: hub.config.detector.elevated_enter, high: hub.config.detector.high_enter }),
         episodeChanged: (e) => this.episodeChanged(e),
       }),
-      this.live.routes(),
-      metricsRoutes(this.metrics),
+      routeGroup(streamRoutes, { stream: this.stream }),
+      routeGroup(metricsRoutes, { metrics: this.metrics }),
       dashboardPage(),
     ];
   }

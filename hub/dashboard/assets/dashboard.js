@@ -1,5 +1,5 @@
 // Calm Hub dashboard. Plain browser JavaScript, no build step, nothing loaded from elsewhere.
-// Data comes from the hub's API with the bearer token; updates arrive on /api/live (server-sent events,
+// Data comes from the hub's API with the bearer token; updates arrive on /api/stream (server-sent events,
 // read with fetch so that the token travels in a header, never in a URL).
 
 const TOKEN_KEY = "calm-hub.token";
@@ -419,7 +419,7 @@ async function loadRules() {
 function actionItem(a) {
   return h(
     "li",
-    { "data-result": a.result },
+    { "data-result": a.result, "data-key": a.key },
     h("span", { class: "time" }, clock(a.at)),
     h("span", { class: "grow" }, a.summary),
   );
@@ -435,6 +435,8 @@ async function loadActions() {
 
 function onAction(a) {
   const list = $("actions");
+  // A replayed event (after a reconnect) may already be in the list the refresh loaded.
+  if ([...list.children].some((li) => li.dataset.key === a.key)) return;
   list.querySelector(".empty")?.remove();
   list.prepend(actionItem(a));
   while (list.children.length > 30) list.lastElementChild.remove();
@@ -492,18 +494,22 @@ function handleEvent(name, data) {
   else if (name === "action") onAction(data);
   else if (name === "episode") mergeEpisode(data);
   else if (name === "control") showControls(data);
-  else if (name === "ready") document.body.dataset.live = "open";
 }
 
+// The event types the page shows; the stream sends only these.
+const LIVE_TYPES = "stress,action,episode,control";
+
 async function runLive(controller) {
+  // The id of the last event seen: after a reconnect the hub first sends what was missed in between.
+  let lastId;
   while (!controller.signal.aborted) {
     try {
-      const res = await fetch("api/live", {
-        headers: { authorization: `Bearer ${state.token}`, accept: "text/event-stream" },
-        signal: controller.signal,
-      });
+      const headers = { authorization: `Bearer ${state.token}`, accept: "text/event-stream" };
+      if (lastId !== undefined) headers["last-event-id"] = lastId;
+      const res = await fetch(`api/stream?types=${LIVE_TYPES}`, { headers, signal: controller.signal });
       if (res.status === 401) return forgetToken("The token is no longer accepted.");
       if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+      document.body.dataset.live = "open";
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = "";
       for (;;) {
@@ -519,6 +525,7 @@ async function runLive(controller) {
           let data = "";
           for (const line of frame.split("\n")) {
             if (line.startsWith("event:")) name = line.slice(6).trim();
+            else if (line.startsWith("id:")) lastId = line.slice(3).trim();
             else if (line.startsWith("data:")) data += line.slice(5).trim();
           }
           if (data) handleEvent(name, JSON.parse(data));
