@@ -6,11 +6,10 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { acceptsUnknownPeople, loadConfig } from "./config/index.js";
 import { createRootLogger, HubError, ValidationError } from "./core/index.js";
-import { runDemo } from "./demo.js";
 import { evaluateCommand, hrvCommand } from "./detect/index.js";
 import { Hub } from "./hub.js";
 import { redactUrl } from "./mqtt/index.js";
-import { type EmbeddedNodeRed, startNodeRed } from "./nodered/index.js";
+import type { EmbeddedNodeRed } from "./nodered/index.js";
 import {
   formatSchedule,
   localDate,
@@ -138,6 +137,8 @@ const start: Command = async (argv, io) => {
   );
   let nodeRed: EmbeddedNodeRed | undefined;
   if (values["node-red"]) {
+    // Loaded only here and in the demo: a plain `start` never pulls in Node-RED (an optional dependency).
+    const { startNodeRed } = await import("./nodered/index.js");
     nodeRed = await startNodeRed({
       hubUrl: hub.apiUrl,
       apiToken: hub.apiToken,
@@ -191,7 +192,8 @@ const schedule: Command = async (argv, io) => {
   return 0;
 };
 
-const demo: Command = (argv, io) => runDemo(argv, io, runUntilSignal);
+// The demo's broker and simulators load with it, never with `start`.
+const demo: Command = async (argv, io) => (await import("./demo.js")).runDemo(argv, io, runUntilSignal);
 
 const commands: Record<string, Command> = {
   "check-config": checkConfig,

@@ -67,7 +67,8 @@ module.exports = function register(RED) {
     };
     const timer = setInterval(poll, pollMs);
     timer.unref?.();
-    poll();
+    // poll catches its own errors and turns them into the node's status.
+    void poll();
 
     /** Resolves once the link is up (or right away if it is); used to retry work that needed the hub. */
     this.whenConnected = () =>

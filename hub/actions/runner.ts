@@ -1,13 +1,17 @@
 import {
+  type ActionOutcome,
+  type ActionResult,
   type Cancel,
   type Clock,
   callRefusal,
   DEFAULT_ALLOWED_SERVICES,
   type Logger,
+  type PlannedAction,
 } from "../core/index.js";
 import { type HaLinkState, toHaError } from "../ha/index.js";
-import type { PlannedAction } from "../rules/index.js";
-import type { ActionResult, Store } from "../store/index.js";
+import type { Store } from "../store/index.js";
+
+export type { ActionOutcome } from "../core/index.js";
 
 /** What the runner needs from Home Assistant; the real HaLink satisfies it. */
 export interface ServiceCaller {
@@ -19,14 +23,6 @@ export interface ServiceCaller {
     target?: Record<string, string | string[]>,
   ): Promise<{ context_id: string }>;
   onState(handler: (state: HaLinkState) => void): () => void;
-}
-
-export interface ActionOutcome {
-  action: PlannedAction;
-  result: ActionResult;
-  detail: string;
-  latency_ms: number | null;
-  context_id?: string;
 }
 
 /** A hub-side action (domain `calm`), e.g. `calm.start_episode`: runs in the hub, not in Home Assistant. */

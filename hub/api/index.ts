@@ -1,13 +1,6 @@
-export {
-  type ApiDeps,
-  type ApiPlugin,
-  buildApi,
-  type DryRunReading,
-  type RegisteredRoute,
-  registeredRoutes,
-  routeGroup,
-} from "./app.js";
+export { buildApi, type RegisteredRoute, registeredRoutes, routeGroup } from "./app.js";
 export { FailureLimiter } from "./auth.js";
+export type { ApiDeps, ApiPlugin, DryRunReading } from "./deps.js";
 export { errorReply, PUBLIC_ROUTE } from "./guard.js";
 export { LATENCY_BUCKETS_S, Metrics, type MetricsSources, metricsRoutes } from "./metrics.js";
 export {
@@ -31,7 +24,6 @@ export {
   STREAM_PATH,
   type StreamEventData,
   type StreamEventType,
-  type StreamSource,
   streamHubEvents,
   streamRoutes,
 } from "./stream.js";

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { HubError } from "../core/index.js";
-import type { ApiDeps } from "./app.js";
+import type { ApiDeps } from "./deps.js";
 import { PUBLIC_ROUTE } from "./guard.js";
 import {
   ActionLogEntrySchema,

@@ -6,7 +6,7 @@ import type { ActionOutcome } from "../actions/index.js";
 import { RuleActionSchema } from "../config/index.js";
 import { type Clock, HubError, type Logger } from "../core/index.js";
 import { type PlannedAction, substitutePerson } from "../rules/index.js";
-import type { ApiPlugin } from "./app.js";
+import type { ApiPlugin } from "./deps.js";
 import { ErrorBodySchema } from "./schemas.js";
 
 /** A Home Assistant action as rules write it, plus the person it is for (which fills `{person}`). */

@@ -15,10 +15,19 @@ import type { ServerResponse } from "node:http";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { ActionOutcome } from "../actions/index.js";
 import { ControlStateSchema } from "../controls/index.js";
-import { HubError, type Logger, StressLevelSchema, type StressState } from "../core/index.js";
-import type { Decision } from "../rules/index.js";
+import {
+  type ActionOutcome,
+  type BusSubscriber,
+  type EpisodeView as CoreEpisodeView,
+  type Decision,
+  EpisodeEndReasonSchema,
+  HubError,
+  type HubEvents,
+  type Logger,
+  StressLevelSchema,
+  type StressState,
+} from "../core/index.js";
 import { ActionLogEntrySchema, DecisionSchema, ErrorBodySchema } from "./schemas.js";
 import { EpisodeViewSchema } from "./views.js";
 import { describeAction } from "./words.js";
@@ -36,7 +45,11 @@ export const STREAM_EVENTS = {
   }),
   decision: DecisionSchema.extend({ at: z.number() }),
   action: ActionLogEntrySchema,
-  episode: EpisodeViewSchema,
+  episode: EpisodeViewSchema.extend({
+    end_reason: EpisodeEndReasonSchema.nullable().optional(),
+    soundscape: z.string().nullable().optional(),
+    overridden: z.array(z.string()).optional().describe("Entities changed by hand during the episode"),
+  }),
   control: ControlStateSchema,
   voice: z.object({
     person: z.string(),
@@ -186,26 +199,12 @@ export class EventStream {
   }
 }
 
-/** The hub events the stream forwards (the Hub's `events` emitter satisfies it). */
-export interface StreamSource {
-  on(event: "stress", listener: (state: StressState, previous: StressState | undefined) => void): unknown;
-  on(event: "decision", listener: (decision: Decision) => void): unknown;
-  on(event: "action", listener: (outcome: ActionOutcome) => void): unknown;
-  on(event: "episode", listener: (episode: EpisodeLike) => void): unknown;
-  on(event: "voice", listener: (request: StreamEventData<"voice">) => void): unknown;
-  on(event: "wind_down", listener: (event: StreamEventData<"wind_down">) => void): unknown;
-  off(event: "stress", listener: (state: StressState, previous: StressState | undefined) => void): unknown;
-  off(event: "decision", listener: (decision: Decision) => void): unknown;
-  off(event: "action", listener: (outcome: ActionOutcome) => void): unknown;
-  off(event: "episode", listener: (episode: EpisodeLike) => void): unknown;
-  off(event: "voice", listener: (request: StreamEventData<"voice">) => void): unknown;
-  off(event: "wind_down", listener: (event: StreamEventData<"wind_down">) => void): unknown;
-}
-
-type EpisodeLike = Omit<StreamEventData<"episode">, "ended_at"> & { ended_at?: number | null | undefined };
-
 /** Forwards the hub's events to the stream from now on; returns the function that stops it. */
-export function streamHubEvents(stream: EventStream, source: StreamSource, now: () => number): () => void {
+export function streamHubEvents(
+  stream: EventStream,
+  source: BusSubscriber<HubEvents>,
+  now: () => number,
+): () => void {
   const onStress = (s: StressState, previous: StressState | undefined): void =>
     stream.publish("stress", {
       person: s.person,
@@ -232,10 +231,10 @@ export function streamHubEvents(stream: EventStream, source: StreamSource, now: 
     };
     stream.publish("action", { ...entry, summary: describeAction(entry) });
   };
-  const onEpisode = (e: EpisodeLike): void =>
+  const onEpisode = (e: CoreEpisodeView): void =>
     stream.publish("episode", { ...e, ended_at: e.ended_at ?? undefined });
-  const onVoice = (v: StreamEventData<"voice">): void => stream.publish("voice", v);
-  const onWindDown = (w: StreamEventData<"wind_down">): void => stream.publish("wind_down", w);
+  const onVoice = (v: HubEvents["voice"][0]): void => stream.publish("voice", v);
+  const onWindDown = (w: HubEvents["wind_down"][0]): void => stream.publish("wind_down", w);
   source.on("stress", onStress);
   source.on("decision", onDecision);
   source.on("action", onAction);

@@ -46,6 +46,7 @@ export {
   type RoomConfig,
   type Soundscape,
 } from "./schema.js";
+export { type HaPlace, locationOf, timeZoneOf } from "./time-zone.js";
 export { type VoiceConfig, type VoiceConfigInput, VoiceConfigSchema } from "./voice.js";
 export {
   type BedtimeStart,

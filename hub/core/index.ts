@@ -1,3 +1,4 @@
+export { type BusSubscriber, EventBus } from "./bus.js";
 export {
   addDays,
   type CalendarDate,
@@ -16,6 +17,7 @@ export {
   weekdayOf,
 } from "./calendar.js";
 export { type Cancel, type Clock, FakeClock, systemClock } from "./clock.js";
+export { type Component, component, Lifecycle, Subscriptions } from "./component.js";
 export {
   ERROR_CODES,
   ERROR_STATUS,
@@ -28,6 +30,21 @@ export {
   toError,
   ValidationError,
 } from "./errors.js";
+export {
+  type ActionOutcome,
+  type ActionResult,
+  type Decision,
+  type DecisionOutcome,
+  type EpisodeEndReason,
+  EpisodeEndReasonSchema,
+  type EpisodeView,
+  type HubEvents,
+  type IngestedSample,
+  type LinkStates,
+  type PlannedAction,
+  type VoiceEvent,
+  type WindDownEvent,
+} from "./events.js";
 export { type HostPolicy, hostAllowed, hostName, hostRefusal, isLoopback } from "./host-check.js";
 export {
   PERSON_ID_PATTERN,

@@ -1,9 +1,10 @@
 /**
  * What people see, wired to the hub in one place: Home Assistant discovery entities, the stress history
- * behind the charts, Prometheus metrics, the live stream, the dashboard's API routes and the page itself.
+ * behind the charts, Prometheus metrics, the event stream, the dashboard's API routes and the page itself.
  */
 import {
   type ApiPlugin,
+  type EpisodeSource,
   type EpisodeView,
   EventStream,
   isRunning,
@@ -14,11 +15,24 @@ import {
   streamRoutes,
   viewRoutes,
 } from "../api/index.js";
-import type { ControlState } from "../controls/index.js";
-import { own } from "../core/index.js";
+import type { Config, Location } from "../config/index.js";
+import type { ControlState, HubControls } from "../controls/index.js";
+import {
+  type ActionOutcome,
+  type Clock,
+  type EpisodeView as CoreEpisodeView,
+  type Decision,
+  type EventBus,
+  type HubEvents,
+  type Logger,
+  own,
+  type StressState,
+} from "../core/index.js";
+import type { EpisodeManager } from "../episodes/index.js";
 import { StressHistory, type StressHistoryOptions } from "../history/index.js";
-import type { Hub } from "../hub.js";
-import { MqttDiscovery } from "../mqtt/index.js";
+import type { IngestCounters } from "../ingest/index.js";
+import { type DiscoveryMqtt, MqttDiscovery } from "../mqtt/index.js";
+import type { Store } from "../store/index.js";
 import { VERSION } from "../version.js";
 import { dashboardPage } from "./page.js";
 
@@ -29,27 +43,48 @@ export interface ViewsOptions {
   history?: StressHistoryOptions;
 }
 
+/** What the views read of the hub: each part by its own narrow type, so the views never import the hub. */
+export interface ViewsHost {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  bus: EventBus<HubEvents>;
+  controls: HubControls;
+  mqtt: DiscoveryMqtt;
+  store: Pick<Store, "samples" | "getDoc" | "putDoc">;
+  episodes: Pick<EpisodeManager, "activeEpisodes" | "history" | "stopEpisode">;
+  ingestCounters(): IngestCounters;
+  links(): { mqtt: string; home_assistant: string };
+  people(): { id: string; name: string; state: StressState | null }[];
+  uptimeS(): number;
+  location(): Location | undefined;
+  /** The "calm now" button of a room was pressed in Home Assistant: behaviour, so a direct call. */
+  calmNow(room: string): void;
+}
+
+const OWNER = "views";
+
 export class HubViews {
   readonly history: StressHistory;
   readonly metrics: Metrics;
-  /** The one event stream (GET /api/stream) for the dashboard and Node-RED. */
+  /** The one event stream (GET /api/stream), for the dashboard and Node-RED alike. */
   readonly stream: EventStream;
   readonly discovery: MqttDiscovery | undefined;
-  private readonly hub: Hub;
-  private readonly offs: (() => void)[] = [];
-  private readonly unstream: () => void;
+  readonly episodeSource: EpisodeSource;
+  private readonly hub: ViewsHost;
 
-  constructor(hub: Hub, options: ViewsOptions = {}) {
+  constructor(hub: ViewsHost, options: ViewsOptions = {}) {
     this.hub = hub;
     const config = hub.config;
+    this.episodeSource = episodeSourceOf(hub.episodes);
     this.history = new StressHistory(options.history);
     this.metrics = new Metrics({
-      ingest: () => hub.ingest.counters,
-      links: () => ({ mqtt: hub.mqtt.state, home_assistant: hub.ha.state }),
+      ingest: () => hub.ingestCounters(),
+      links: () => hub.links(),
       paused: () => hub.controls.paused,
       people: () => hub.people().length,
       liveClients: () => this.stream.clientCount,
-      uptimeS: () => hub.health().uptime_s,
+      uptimeS: () => hub.uptimeS(),
       version: VERSION,
     });
     this.stream = new EventStream({
@@ -68,45 +103,44 @@ export class HubViews {
         rooms: () => Object.entries(config.rooms).map(([id, r]) => r.name ?? id),
         controls: hub.controls,
         episodeActive: (person) =>
-          hub.episodeSource.listEpisodes().some((e) => e.person === person && isRunning(e)) ?? false,
+          this.episodeSource.listEpisodes().some((e) => e.person === person && isRunning(e)),
         onCalmNow: (name) =>
-          hub.events.emit(
-            "calm_now",
-            Object.entries(config.rooms).find(([id, r]) => (r.name ?? id) === name)?.[0] ?? name,
-          ),
+          hub.calmNow(Object.entries(config.rooms).find(([id, r]) => (r.name ?? id) === name)?.[0] ?? name),
         logger: hub.logger,
         memory: hub.store,
         now: () => hub.clock.now(),
         ...(options.birthDelayMs ? { birthDelayMs: options.birthDelayMs } : {}),
       });
     }
-    // Listeners from construction on, so no reading or decision before start() goes uncounted.
-    hub.events.on("stress", (s) => this.history.record(s));
-    hub.events.on("decision", (d) => this.metrics.decision(d.outcome));
-    hub.events.on("action", (o) => this.metrics.action(o.result, o.latency_ms));
-    this.unstream = streamHubEvents(this.stream, hub.events, () => hub.clock.now());
-    hub.controls.onChange((s: ControlState) => this.stream.publish("control", s));
   }
+
+  readonly name = OWNER;
 
   /** Before the MQTT link starts, so that discovery is published on its first connection. */
   start(): void {
+    const bus = this.hub.bus.owner(OWNER);
+    bus.on("stress", (s: StressState) => this.history.record(s));
+    bus.on("decision", (d: Decision) => this.metrics.decision(d.outcome));
+    bus.on("action", (o: ActionOutcome) => this.metrics.action(o.result, o.latency_ms));
+    bus.on("episode", (e) => this.episodeChanged({ ...e, ended_at: e.ended_at ?? undefined }));
+    streamHubEvents(this.stream, bus, () => this.hub.clock.now());
+    this.offControls = this.hub.controls.onChange((s: ControlState) => this.stream.publish("control", s));
     this.discovery?.start();
-    const off = this.hub.episodeSource.onEpisode?.((e) => this.episodeChanged(e));
-    if (off) this.offs.push(off);
   }
 
   stop(): void {
-    for (const off of this.offs.splice(0)) off();
+    this.hub.bus.removeOwner(OWNER);
+    this.offControls?.();
+    this.offControls = undefined;
     this.discovery?.stop();
-    this.unstream();
     this.stream.endClients();
   }
 
-  /** An episode started, ended or was stopped: tell Home Assistant (the stream has it from the hub's events). */
+  private offControls: (() => void) | undefined;
+
+  /** An episode started, ended or was stopped: tell Home Assistant (the stream has it from the bus itself). */
   episodeChanged(e: EpisodeView): void {
-    const running =
-      this.hub.episodeSource.listEpisodes().some((x) => x.person === e.person && isRunning(x)) ??
-      isRunning(e);
+    const running = this.episodeSource.listEpisodes().some((x) => x.person === e.person && isRunning(x));
     this.discovery?.publishEpisode(e.person, running);
   }
 
@@ -131,7 +165,7 @@ export class HubViews {
         room: (id) => own(hub.config.people, id)?.room,
         history: this.history,
         samples: (person, since, limit) => hub.store.samples(person, since, limit),
-        episodes: () => hub.episodeSource,
+        episodes: () => this.episodeSource,
         controls: hub.controls,
         windDowns: () => hub.config.wind_down,
         location: () => hub.location(),
@@ -143,4 +177,19 @@ export class HubViews {
       dashboardPage(),
     ];
   }
+}
+
+/** The dashboard's and Home Assistant's view of episodes: the running ones and the last 20 that ended. */
+function episodeSourceOf(episodes: ViewsHost["episodes"]): EpisodeSource {
+  const toView = (e: CoreEpisodeView): EpisodeView => ({ ...e, ended_at: e.ended_at ?? undefined });
+  return {
+    listEpisodes: () => {
+      const ended = episodes
+        .history()
+        .filter((e) => e.state === "ended")
+        .slice(0, 20);
+      return [...episodes.activeEpisodes(), ...ended].map(toView);
+    },
+    stopEpisode: async (id) => (await episodes.stopEpisode({ id })) !== undefined,
+  };
 }

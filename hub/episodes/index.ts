@@ -1,3 +1,4 @@
+export { calmActions } from "./calm-actions.js";
 export {
   type EntityLike,
   type EpisodeDeps,

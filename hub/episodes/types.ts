@@ -1,14 +1,10 @@
-import { z } from "zod";
+import type { EpisodeEndReason, EpisodeView } from "../core/index.js";
 
-export const EpisodeEndReasonSchema = z.enum([
-  "calm",
-  "max_duration",
-  "stopped",
-  "left_home",
-  "replaced",
-  "expired",
-]);
-export type EpisodeEndReason = z.infer<typeof EpisodeEndReasonSchema>;
+export {
+  type EpisodeEndReason,
+  EpisodeEndReasonSchema,
+  type EpisodeView,
+} from "../core/index.js";
 
 /** How an episode was asked for. */
 export interface EpisodeRequest {
@@ -18,20 +14,6 @@ export interface EpisodeRequest {
   /** Why, in words, e.g. "stress high", "voice request", "calm now button". */
   reason: string;
   soundscape?: string | undefined;
-}
-
-export interface EpisodeView {
-  id: string;
-  person: string;
-  room: string;
-  started_at: number;
-  ended_at: number | null;
-  state: "active" | "ended";
-  reason: string;
-  end_reason: EpisodeEndReason | null;
-  soundscape: string | null;
-  /** Entities a person changed by hand during the episode; the hub leaves them alone. */
-  overridden: string[];
 }
 
 export type EpisodeStartResult =

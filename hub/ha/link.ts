@@ -93,6 +93,13 @@ export class HaLink {
     return this.entities;
   }
 
+  /** Handlers registered through on*, for stop checks: 0 once every subscriber has unsubscribed. */
+  get listenerCount(): number {
+    let events = 0;
+    for (const set of this.eventHandlers.values()) events += set.size;
+    return this.stateHandlers.size + this.entityHandlers.size + events;
+  }
+
   onState(handler: (state: HaLinkState, detail: string) => void): () => void {
     this.stateHandlers.add(handler);
     return () => this.stateHandlers.delete(handler);

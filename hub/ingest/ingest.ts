@@ -1,6 +1,9 @@
 import type { Clock, Logger, ParseResult, RejectReason, Sample, WearableAdapter } from "../core/index.js";
-import { PERSON_ID_PATTERN } from "../core/index.js";
-import { topicMatches } from "../mqtt/index.js";
+import { type IngestedSample, PERSON_ID_PATTERN } from "../core/index.js";
+
+export type { IngestedSample } from "../core/index.js";
+
+import { topicMatches, wildcardLevel } from "../mqtt/index.js";
 
 export interface Route {
   filter: string;
@@ -23,12 +26,6 @@ export interface IngestOptions {
   clock: Clock;
   logger: Logger;
   getAdapter(format: string): WearableAdapter | undefined;
-}
-
-export interface IngestedSample {
-  sample: Sample;
-  /** False for readings older than max_age: they teach the baseline but never trigger an action. */
-  fresh: boolean;
 }
 
 export interface IngestCounters {
@@ -89,7 +86,8 @@ export class Ingest {
     const now = this.opts.clock.now();
     const route = this.routeFor(topic);
     if (!route) return this.reject("unknown_topic", topic, "no route for topic");
-    const person = route.person ?? topic.split("/")[1] ?? "";
+    // The person is the level the route's `+` matched, so a base topic of any depth works.
+    const person = route.person ?? wildcardLevel(route.filter, topic) ?? "";
     if (!PERSON_ID_PATTERN.test(person))
       return this.reject("unknown_topic", topic, "person id must be lowercase letters, digits, - or _");
     if (route.person === undefined && !this.opts.knownPeople.has(person) && !this.unknownPeople.has(person)) {

@@ -14,4 +14,4 @@ export {
   type MqttLinkState,
   redactUrl,
 } from "./link.js";
-export { nativeTopicFilter, stateTopic, statusTopic, topicMatches } from "./topics.js";
+export { nativeTopicFilter, stateTopic, statusTopic, topicMatches, wildcardLevel } from "./topics.js";

@@ -62,6 +62,11 @@ export class MqttLink {
     return this.linkState;
   }
 
+  /** Handlers registered through on*, for stop checks: 0 once every subscriber has unsubscribed. */
+  get listenerCount(): number {
+    return this.handlers.size + this.stateHandlers.size;
+  }
+
   onMessage(handler: MessageHandler): () => void {
     this.handlers.add(handler);
     return () => this.handlers.delete(handler);

@@ -11,6 +11,16 @@ export function topicMatches(filter: string, topic: string): boolean {
   return f.length === t.length;
 }
 
+/**
+ * The topic level that the filter's first `+` stands for: the person in `home/calm/+/wearable`, whatever the
+ * depth of the base topic. Undefined when the filter has no `+` or does not match.
+ */
+export function wildcardLevel(filter: string, topic: string): string | undefined {
+  if (!topicMatches(filter, topic)) return undefined;
+  const i = filter.split("/").indexOf("+");
+  return i < 0 ? undefined : topic.split("/")[i];
+}
+
 export function stateTopic(base: string, person: string): string {
   return `${base}/${person}/state`;
 }

@@ -118,6 +118,21 @@ function wireToHub(flows: FlowNode[], hubUrl: string): { flows: FlowNode[]; hubN
 }
 
 /**
+ * Node-RED is an optional dependency (it is most of the install): loaded only when an editor is asked for, and
+ * missing it is a one-line error with the fix rather than a stack trace.
+ */
+export function loadNodeRed(): NodeRedApi {
+  try {
+    return require("node-red") as NodeRedApi;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw err;
+    throw new Error(
+      "Node-RED is not installed (it is an optional dependency): run `npm install node-red` beside calm-hub, or start without --node-red",
+    );
+  }
+}
+
+/**
  * Whether Node-RED would find this package on its own: it scans the node_modules folders above its core
  * nodes, so when calm-hub is installed beside node-red, adding it to nodesDir would load it twice.
  */
@@ -231,7 +246,7 @@ async function start(options: NodeRedOptions): Promise<EmbeddedNodeRed> {
   for (const id of wired.hubNodeIds) creds[id] = { ...creds[id], token: options.apiToken };
   await writeFile(credFile, `${JSON.stringify(creds, null, 2)}\n`, { mode: 0o600 });
 
-  const RED = require("node-red") as NodeRedApi;
+  const RED = loadNodeRed();
   const root = packageRoot();
   const host = hostFrom(options);
   // An editor deploys code. Beyond loopback it never runs without a login; the generated one is kept like the

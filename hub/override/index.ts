@@ -12,4 +12,4 @@ export {
 } from "./decide.js";
 export { type CommandedCall, expect, roundHalfEven, SETTLE_MARGIN_MS, targetIds } from "./expectations.js";
 export { CommandLedger, type CommandLedgerDeps, type ObservedChange, type ObservedEntity } from "./ledger.js";
-export { findPersonForUser } from "./person-check.js";
+export { findPersonForUser, TokenUserCheck } from "./person-check.js";

@@ -54,8 +54,12 @@ export class CommandLedger<E extends ObservedEntity = ObservedEntity> {
   }
 
   /** Where reported changes go once they can be judged. */
-  onChanges(deliver: (changes: ObservedChange<E>[]) => void): void {
+  /** One receiver (the hub's wiring); returns the unsubscribe. */
+  onChanges(deliver: (changes: ObservedChange<E>[]) => void): () => void {
     this.deliver = deliver;
+    return () => {
+      if (this.deliver === deliver) this.deliver = undefined;
+    };
   }
 
   /** Records what `calls` ask of their entities; call the returned function once they have all answered. */

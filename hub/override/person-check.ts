@@ -12,3 +12,24 @@ export function findPersonForUser(
     if (e.entity_id.startsWith("person.") && e.attributes.user_id === userId) return e.entity_id;
   return undefined;
 }
+
+/** Warns once per Home Assistant user when the hub's token belongs to a person in the home. */
+export class TokenUserCheck {
+  private checked: string | undefined;
+  private readonly warn: (person: string) => void;
+
+  constructor(warn: (person: string) => void) {
+    this.warn = warn;
+  }
+
+  check(
+    userId: string | undefined,
+    entities: readonly { entity_id: string; attributes: Record<string, unknown> }[],
+  ): void {
+    // The first snapshot holds every person entity; look once per user, and only once there is one.
+    if (userId === undefined || userId === this.checked || entities.length === 0) return;
+    this.checked = userId;
+    const person = findPersonForUser(entities, userId);
+    if (person !== undefined) this.warn(person);
+  }
+}

@@ -1,32 +1,14 @@
 import type { Condition, Rule, RuleAction, Trigger } from "../config/index.js";
-import { inWindow, localTime, parseHhmm, type StressState } from "../core/index.js";
+import {
+  type Decision,
+  inWindow,
+  localTime,
+  type PlannedAction,
+  parseHhmm,
+  type StressState,
+} from "../core/index.js";
 
-/** One Home Assistant call the hub intends to make. Pure data: `actions/` carries it out. */
-export interface PlannedAction {
-  /** Same decision, same key: the store refuses to execute a key twice (restarts, redelivery). */
-  key: string;
-  rule_id: string;
-  person: string;
-  domain: string;
-  service: string;
-  target?: Record<string, string | string[]>;
-  data?: Record<string, unknown>;
-  created_at: number;
-  /** Dropped, not executed, after this instant. */
-  not_after: number;
-  trigger: { score: number; level: string; at: number; reading_id?: string };
-}
-
-export type DecisionOutcome = "fired" | "cooldown" | "conditions" | "disabled";
-
-export interface Decision {
-  rule_id: string;
-  person: string;
-  outcome: DecisionOutcome;
-  /** Plain words for the action log and the demo output. */
-  detail: string;
-  actions: PlannedAction[];
-}
+export type { Decision, DecisionOutcome, PlannedAction } from "../core/index.js";
 
 export interface StressEvent {
   person: string;

@@ -1,3 +1,4 @@
+export { type DryRunContext, type DryRunReading, dryRunRule } from "./dry-run.js";
 export {
   conditionHolds,
   type Decision,

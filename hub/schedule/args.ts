@@ -1,8 +1,7 @@
 /** Arguments of `calm-hub schedule`: parsed and checked here, glued to the config loader by the CLI. */
 
 import type { Location } from "../config/index.js";
-import { HubError } from "../core/errors.js";
-import { isDate, isTimeZone } from "../core/index.js";
+import { HubError, isDate, isTimeZone } from "../core/index.js";
 
 export const SCHEDULE_USAGE = `Usage: calm-hub schedule --config FILE [--from YYYY-MM-DD] [--days N]
                          [--lat LATITUDE --lon LONGITUDE --tz ZONE] [--json]

@@ -1,11 +1,12 @@
 import { join } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
-import type { Sample } from "../core/index.js";
+import type { ActionResult, Sample } from "../core/index.js";
+
+export type { ActionResult } from "../core/index.js";
+
 import { createPrivateFile, secureDataDir } from "./data-dir.js";
 
 export const STORE_FILE = "calm-hub.sqlite";
-
-export type ActionResult = "ok" | "error" | "expired" | "dropped" | "refused";
 
 export interface ActionLogEntry {
   key: string;

@@ -1,7 +1,7 @@
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ApiPlugin } from "../api/index.js";
-import { ErrorBodySchema } from "../api/schemas.js";
+import { ErrorBodySchema } from "../api/index.js";
 import { HubError } from "../core/index.js";
 import { IntentSchema } from "./intents.js";
 import type { VoiceReply, VoiceRequest } from "./service.js";

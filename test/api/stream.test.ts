@@ -1,12 +1,10 @@
 // Actors: a dashboard or Node-RED node (fetch over a real socket, reading the server-sent events as text), the
-// hub's event emitter (a real EventEmitter with the hub's event map, fed by hand) and, at the end, a whole Hub
+// observer bus (a real EventBus with the hub's event map, fed by hand) and, at the end, a whole Hub
 // whose per-person delete must also empty the replay buffer.
-import { EventEmitter } from "node:events";
 import type { FastifyInstance } from "fastify";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { EventStream, routeGroup, streamHubEvents, streamRoutes } from "../../hub/api/index.js";
-import { type StressState, silentLogger } from "../../hub/core/index.js";
-import type { HubEvents } from "../../hub/hub.js";
+import { EventBus, type HubEvents, type StressState, silentLogger } from "../../hub/core/index.js";
 import { waitFor } from "../support/wait-for.js";
 import { AUTH, connectClient, startHub } from "./fixture.js";
 import { MINIMAL_AUTH, minimalApi } from "./minimal-api.js";
@@ -80,14 +78,14 @@ const state = (person: string, level: StressState["level"], score: number): Stre
 
 describe("GET /api/stream", () => {
   let api: FastifyInstance | undefined;
-  let events: EventEmitter<HubEvents>;
+  let events: EventBus<HubEvents>;
   let stream: EventStream;
   const open: { close(): Promise<void> }[] = [];
 
   async function start(options: { replay?: number; maxClients?: number; heartbeatMs?: number } = {}) {
-    events = new EventEmitter<HubEvents>();
+    events = new EventBus<HubEvents>();
     stream = new EventStream({ logger: silentLogger(), now: () => Date.now(), ...options });
-    streamHubEvents(stream, events, () => Date.now());
+    streamHubEvents(stream, events.owner("test"), () => Date.now());
     api = await minimalApi([routeGroup(streamRoutes, { stream })]);
     await api.listen({ host: "127.0.0.1", port: 0 });
     const addr = api.server.address();
@@ -193,7 +191,7 @@ describe("GET /api/stream", () => {
     await waitFor(() => stream.clientCount === 1, { what: "the client" });
     // As if a later stage put the reading itself on the state.
     events.emit("stress", { ...state("alice", "high", 80), hr: 131, hrv: 12 } as StressState, undefined);
-    (events as unknown as EventEmitter).emit("sample", { person: "alice", hr: 131 });
+    events.emit("sample", { sample: { person: "alice", hr: 131 }, fresh: true } as never);
     events.emit("voice", { person: "alice", room: "study", intent: "relax", outcome: "started" });
     await waitFor(() => s.frames.length === 2, { what: "the events" });
     expect(s.frames.map((f) => f.event)).toEqual(["stress", "voice"]);

@@ -226,7 +226,8 @@ function followEventStream(options) {
     retry();
   };
 
-  connect();
+  // connect catches its own errors and reports them through onState, then retries.
+  void connect();
   return {
     close() {
       closed = true;

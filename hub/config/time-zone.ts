@@ -1,0 +1,33 @@
+import type { Config } from "./schema.js";
+import type { Location } from "./wind-down.js";
+
+/** What Home Assistant says of itself (`get_config`), as far as time and place go. */
+export interface HaPlace {
+  latitude?: unknown;
+  longitude?: unknown;
+  time_zone?: unknown;
+}
+
+/**
+ * The one answer to "which clock does the home run on", for rules, quiet hours, night caps and the wind-down
+ * alike: the config's `time_zone`, else its `location`'s, else Home Assistant's, else this machine's.
+ */
+export function timeZoneOf(config: Pick<Config, "time_zone" | "location">, ha?: HaPlace): string {
+  return (
+    config.time_zone ??
+    config.location?.time_zone ??
+    (typeof ha?.time_zone === "string" && ha.time_zone ? ha.time_zone : undefined) ??
+    Intl.DateTimeFormat().resolvedOptions().timeZone
+  );
+}
+
+/** Where the sun is computed for: the config's location, else Home Assistant's; always on the home's one clock. */
+export function locationOf(
+  config: Pick<Config, "time_zone" | "location">,
+  ha?: HaPlace,
+): Location | undefined {
+  if (config.location) return { ...config.location, time_zone: timeZoneOf(config, ha) };
+  if (!ha || typeof ha.latitude !== "number" || typeof ha.longitude !== "number") return undefined;
+  if (typeof ha.time_zone !== "string" || !ha.time_zone) return undefined;
+  return { latitude: ha.latitude, longitude: ha.longitude, time_zone: timeZoneOf(config, ha) };
+}

@@ -1,0 +1,109 @@
+import { z } from "zod";
+import type { Sample } from "./sample.js";
+import type { StressState } from "./stress.js";
+
+// The data that crosses stages: what ingest hands on, what rules plan, what the runner reports and what an
+// episode looks like from outside. Here, in core, so that the observer bus (bus.ts) can name its events
+// without core importing any feature, and features share one definition of each.
+
+export interface IngestedSample {
+  sample: Sample;
+  /** False for readings older than max_age: they teach the baseline but never trigger an action. */
+  fresh: boolean;
+}
+
+/** One Home Assistant call the hub intends to make. Pure data: `actions/` carries it out. */
+export interface PlannedAction {
+  /** Same decision, same key: the store refuses to execute a key twice (restarts, redelivery). */
+  key: string;
+  rule_id: string;
+  person: string;
+  domain: string;
+  service: string;
+  target?: Record<string, string | string[]>;
+  data?: Record<string, unknown>;
+  created_at: number;
+  /** Dropped, not executed, after this instant. */
+  not_after: number;
+  trigger: { score: number; level: string; at: number; reading_id?: string };
+}
+
+export type DecisionOutcome = "fired" | "cooldown" | "conditions" | "disabled";
+
+export interface Decision {
+  rule_id: string;
+  person: string;
+  outcome: DecisionOutcome;
+  /** Plain words for the action log and the demo output. */
+  detail: string;
+  actions: PlannedAction[];
+}
+
+export type ActionResult = "ok" | "error" | "expired" | "dropped" | "refused";
+
+export interface ActionOutcome {
+  action: PlannedAction;
+  result: ActionResult;
+  detail: string;
+  latency_ms: number | null;
+  context_id?: string;
+}
+
+export const EpisodeEndReasonSchema = z.enum([
+  "calm",
+  "max_duration",
+  "stopped",
+  "left_home",
+  "replaced",
+  "expired",
+]);
+export type EpisodeEndReason = z.infer<typeof EpisodeEndReasonSchema>;
+
+export interface EpisodeView {
+  id: string;
+  person: string;
+  room: string;
+  started_at: number;
+  ended_at: number | null;
+  state: "active" | "ended";
+  reason: string;
+  end_reason: EpisodeEndReason | null;
+  soundscape: string | null;
+  /** Entities a person changed by hand during the episode; the hub leaves them alone. */
+  overridden: string[];
+}
+
+/** A wind-down's progress. phase: start, step, end (lights handed back), paused (changed by hand) or skipped. */
+export interface WindDownEvent {
+  phase: string;
+  room: string;
+  date: string;
+  detail: string;
+}
+
+export interface VoiceEvent {
+  person: string;
+  room: string | undefined;
+  intent: string;
+  outcome: string;
+}
+
+export interface LinkStates {
+  mqtt: string;
+  home_assistant: string;
+}
+
+/**
+ * What observers (history, metrics, discovery, the live stream, the demo's narration) may listen to. Nothing
+ * that acts listens here: behaviour is called directly by the pipeline, in order.
+ */
+export interface HubEvents {
+  sample: [sample: IngestedSample];
+  stress: [state: StressState, previous: StressState | undefined];
+  decision: [decision: Decision];
+  action: [outcome: ActionOutcome];
+  link: [link: LinkStates];
+  episode: [episode: EpisodeView, phase: "started" | "ended" | "updated"];
+  wind_down: [event: WindDownEvent];
+  voice: [request: VoiceEvent];
+}
