@@ -105,8 +105,10 @@ export const authGuard = fp<AuthGuardOptions>(async (app, o) => {
     const refused = await new Promise<Error | undefined>((resolve) => verify(req, reply, resolve));
     if (refused === undefined) return;
     const limit = await countFailure(req);
-    if (!limit.isAllowed && limit.isExceeded)
+    if (!limit.isAllowed && limit.isExceeded) {
+      reply.header("retry-after", String(limit.ttlInSeconds));
       throw new HubError("CALM_ERR_RATE_LIMIT", "too many failed authentications; wait a minute");
+    }
     throw new HubError("CALM_ERR_UNAUTHORIZED", "missing or wrong bearer token");
   });
 });
