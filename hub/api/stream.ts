@@ -7,8 +7,9 @@
  * What a stream may carry is one rule, enforced here and nowhere else: only what a token holder already sees
  * on the dashboard, namely stress levels and scores, reasons in words, decisions, action log entries,
  * episodes, controls, voice outcomes and wind-down phases. Never a raw reading (heart rate, HRV, the wearable's
- * own score) and never a `sample` event. Every event's data is parsed through its schema in STREAM_EVENTS,
- * which drops every field the schema does not list, so a field added upstream cannot reach a client unseen.
+ * own score) and never a `sample` event. Every event's data is parsed through its schema in STREAM_EVENTS
+ * before it is written to any client, which drops every field the schema does not list, so a field added
+ * upstream cannot reach a client unseen.
  * Events about a person carry `person`, so deleting a person's data also drops them from the replay buffer.
  */
 import type { ServerResponse } from "node:http";
@@ -83,7 +84,9 @@ interface Buffered {
   id: number;
   type: StreamEventType;
   person: string | undefined;
-  frame: string;
+  data: unknown;
+  /** The event on the wire, built when a client first needs it: readings with nobody watching cost no parse. */
+  frame?: string;
 }
 
 interface Client {
@@ -117,22 +120,29 @@ export class EventStream {
 
   /** Numbers, keeps and sends one event; data that does not pass its schema is logged and not sent. */
   publish<T extends StreamEventType>(type: T, data: StreamEventData<T>): void {
-    const parsed = STREAM_EVENTS[type].safeParse(data);
-    if (!parsed.success) {
-      this.log.warn({ event: type, issue: parsed.error.issues[0]?.message }, "event not streamed");
-      return;
-    }
-    const value = parsed.data as { person?: unknown };
-    const id = this.nextId++;
-    const frame = `event: ${type}\nid: ${id}\ndata: ${JSON.stringify(value)}\n\n`;
-    this.buffer.push({
-      id,
+    const person = (data as { person?: unknown }).person;
+    const event: Buffered = {
+      id: this.nextId++,
       type,
-      person: typeof value.person === "string" ? value.person : undefined,
-      frame,
-    });
+      person: typeof person === "string" ? person : undefined,
+      data,
+    };
+    this.buffer.push(event);
     if (this.buffer.length > this.o.replay) this.buffer.shift();
-    for (const c of this.clients) if (!c.types || c.types.has(type)) this.write(c, frame);
+    for (const c of this.clients) if (!c.types || c.types.has(type)) this.write(c, this.frameOf(event));
+  }
+
+  /** The privacy rule applied: the data through its schema (unlisted fields dropped), or "" when it fails. */
+  private frameOf(e: Buffered): string {
+    if (e.frame !== undefined) return e.frame;
+    const parsed = STREAM_EVENTS[e.type].safeParse(e.data);
+    if (parsed.success) e.frame = `event: ${e.type}\nid: ${e.id}\ndata: ${JSON.stringify(parsed.data)}\n\n`;
+    else {
+      e.frame = "";
+      this.log.warn({ event: e.type, issue: parsed.error.issues[0]?.message }, "event not streamed");
+    }
+    e.data = undefined;
+    return e.frame;
   }
 
   /** Per-person delete: what the buffer holds about the person is never replayed. */
@@ -167,7 +177,8 @@ export class EventStream {
       // An id newer than any sent is one from before a clock step back: the whole buffer beats a gap.
       const newest = this.nextId - 1;
       const after = lastEventId > newest ? 0 : lastEventId;
-      for (const e of this.buffer) if (e.id > after && (!types || types.has(e.type))) res.write(e.frame);
+      for (const e of this.buffer)
+        if (e.id > after && (!types || types.has(e.type))) res.write(this.frameOf(e));
     }
     this.clients.add(client);
     req.raw.socket.setKeepAlive(true);
@@ -189,6 +200,7 @@ export class EventStream {
   }
 
   private write(c: Client, frame: string): void {
+    if (frame === "") return;
     if (c.res.writableLength > this.o.maxBufferedBytes) {
       this.clients.delete(c);
       c.res.destroy();
@@ -232,7 +244,8 @@ export function streamHubEvents(
     stream.publish("action", { ...entry, summary: describeAction(entry) });
   };
   const onEpisode = (e: CoreEpisodeView): void =>
-    stream.publish("episode", { ...e, ended_at: e.ended_at ?? undefined });
+    // A copy of the list: the event is serialized when a client needs it, the manager's list may grow by then.
+    stream.publish("episode", { ...e, ended_at: e.ended_at ?? undefined, overridden: [...e.overridden] });
   const onVoice = (v: HubEvents["voice"][0]): void => stream.publish("voice", v);
   const onWindDown = (w: HubEvents["wind_down"][0]): void => stream.publish("wind_down", w);
   source.on("stress", onStress);

@@ -129,7 +129,10 @@ describe("GET /api/stream", () => {
         ended_at: null,
         state: "active",
         reason: "stress stayed high",
-      } as never,
+        end_reason: null,
+        soundscape: "rain",
+        overridden: [],
+      },
       "started",
     );
     await waitFor(() => all.frames.length === 3 && chosen.frames.length === 2, { what: "the events" });
