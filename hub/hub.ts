@@ -189,6 +189,7 @@ export class Hub {
     this.windDown = new WindDownRunner({
       windDowns: config.wind_down,
       roomLights: (room) => own(config.rooms, room)?.lights ?? [],
+      roomName: (room) => own(config.rooms, room)?.name,
       clock: this.clock,
       logger,
       location: () => this.location(),
@@ -198,7 +199,7 @@ export class Hub {
       anyoneHome: () => anyoneHome(Object.values(this.ha.allEntities())),
       loadProgress: (key) => this.store.getDoc("wind_down", key),
       saveProgress: (key, progress) => this.store.putDoc("wind_down", key, progress, this.clock.now()),
-      playSoundscape: (room, name) => this.episodes.playSoundscape(room, name),
+      playSoundscape: (room, name, by) => this.episodes.playSoundscape(room, name, by),
       onEvent: (kind, plan, detail) =>
         this.events.emit("wind_down", {
           phase: kind === "started" ? "start" : kind === "handed_back" ? "end" : kind,
@@ -298,11 +299,10 @@ export class Hub {
       component(
         "mqtt",
         async () => {
-          for (const filter of this.ingest.filters()) this.mqtt.subscribe(filter);
+          const filters = this.ingest.filters();
+          for (const filter of filters) this.mqtt.subscribe(filter);
           subscriptions.add(
-            this.mqtt.onMessage((topic, payload) => {
-              if (!this.views.owns(topic)) this.pipeline.handleMessage(topic, payload);
-            }),
+            this.mqtt.onTopics(filters, (topic, payload) => this.pipeline.handleMessage(topic, payload)),
           );
           await this.mqtt.start();
         },
@@ -434,7 +434,12 @@ export class Hub {
 
   private async calmNow(room: string): Promise<void> {
     const person = own(this.config.rooms, room)?.people[0] ?? "household";
-    const r = await this.episodes.startEpisode({ person, room, reason: "calm now button" });
+    const r = await this.episodes.startEpisode({
+      person,
+      room,
+      reason: "calm now button",
+      cause: { kind: "button", why: "Calm now was pressed in Home Assistant" },
+    });
     if (!r.ok) this.logger.info({ component: "hub", room }, `calm now not started: ${r.reason}`);
   }
 

@@ -1,16 +1,17 @@
 import { type HaMetric, sampleFromHaState } from "../devices/adapters/index.js";
 import type { Config } from "./config/index.js";
 import type { HubControls } from "./controls/index.js";
-import type {
-  ActionOutcome,
-  Clock,
-  EventBus,
-  HubEvents,
-  IngestedSample,
-  Logger,
-  PlannedAction,
-  SleepState,
-  StressState,
+import {
+  type ActionOutcome,
+  type Clock,
+  type EventBus,
+  type HubEvents,
+  type IngestedSample,
+  type Logger,
+  own,
+  type PlannedAction,
+  type SleepState,
+  type StressState,
 } from "./core/index.js";
 import type { StressDetector } from "./detect/index.js";
 import type { Ingest } from "./ingest/index.js";
@@ -121,7 +122,13 @@ export class ReadingPipeline {
     const now = this.d.clock.now();
     const decisions = evaluateRules(
       this.d.rules.active(),
-      { person: state.person, state, previous, reading_id: readingId },
+      {
+        person: state.person,
+        state,
+        previous,
+        reading_id: readingId,
+        name: own(this.d.config.people, state.person)?.name,
+      },
       { now, timeZone: this.d.timeZone(), lastFired: (rule, person) => store.lastFired(rule, person) },
     );
     for (const d of decisions) {

@@ -25,6 +25,37 @@ function parseTarget(value) {
   return { entity_id: ids.length === 1 ? ids[0] : ids };
 }
 
+/**
+ * What the hub's action log says about a call from this node: the flow's name, what set the message off (a voice
+ * request, another hub event, or `msg.cause` in words), and the message id, so that every call one message makes
+ * shows as one decision.
+ * @param {any} RED
+ * @param {any} node
+ * @param {any} msg
+ */
+function causeOf(RED, node, msg) {
+  /** @type {Record<string, string>} */
+  const cause = { via: "node-red" };
+  let flow;
+  try {
+    flow = RED.util.getSetting?.(node, "NR_FLOW_NAME");
+  } catch {
+    flow = undefined;
+  }
+  if (typeof flow === "string" && flow) cause.flow = flow.slice(0, 120);
+  const p = msg.payload !== null && typeof msg.payload === "object" ? msg.payload : {};
+  const person = typeof p.person === "string" ? p.person : typeof msg.person === "string" ? msg.person : "";
+  let why;
+  if (typeof msg.cause === "string" && msg.cause) why = msg.cause;
+  else if (msg.topic === "voice" && typeof p.intent === "string")
+    why = `voice request (${p.intent})${person ? ` from ${person}` : ""}`;
+  else if (typeof msg.topic === "string" && msg.topic)
+    why = `hub event "${msg.topic}"${person ? ` for ${person}` : ""}`;
+  if (why) cause.why = why.slice(0, 200);
+  if (typeof msg._msgid === "string") cause.id = `node-red:${msg._msgid}`.slice(0, 120);
+  return cause;
+}
+
 /** @param {any} RED */
 module.exports = function register(RED) {
   /**
@@ -64,6 +95,7 @@ module.exports = function register(RED) {
           if (data !== undefined) body.data = data;
           const person = p.person ?? msg.person ?? (String(config.person ?? "").trim() || undefined);
           if (person !== undefined) body.person = person;
+          body.cause = causeOf(RED, this, msg);
 
           this.status({ fill: "yellow", shape: "ring", text: String(body.action) });
           const res = await hub.request("POST", "/api/actions/run", body, { timeoutMs: 45_000 });

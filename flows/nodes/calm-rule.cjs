@@ -8,7 +8,7 @@ const { toError } = require("./lib/hub-client.cjs");
  *   id: string, name?: string, hub: string,
  *   rule_id: string, description?: string, enabled?: boolean,
  *   trigger_type: "stress" | "level", threshold?: number | string, level?: string,
- *   after?: string, before?: string,
+ *   after?: string, before?: string, only_level?: string,
  *   cooldown_s?: number | string, ttl_s?: number | string,
  *   actions?: string, people?: string,
  * }} CalmRuleConfig
@@ -31,12 +31,18 @@ const savedIds = new Map();
 function buildRule(config) {
   /** @type {Record<string, unknown>} */
   const rule = { id: String(config.rule_id ?? "").trim() };
-  if (config.description) rule.description = String(config.description);
+  // The description follows the form: `{threshold}` and `{level}` are filled in, and an empty one is written
+  // from the trigger, so a threshold changed in the editor never leaves the old number in the hub's words.
+  rule.description = config.description
+    ? fillIn(String(config.description), config)
+    : `${describeTrigger(config)}: ${describeActions(config.actions)}`;
   if (config.enabled === false) rule.enabled = false;
   rule.trigger =
     config.trigger_type === "level"
       ? { type: "level", to: config.level || "high" }
       : { type: "stress", above: toNumber(config.threshold) };
+  /** @type {Record<string, unknown>[]} */
+  const conditions = [];
   const after = String(config.after ?? "").trim();
   const before = String(config.before ?? "").trim();
   if (after || before) {
@@ -44,8 +50,14 @@ function buildRule(config) {
     const time = { type: "time" };
     if (after) time.after = after;
     if (before) time.before = before;
-    rule.conditions = [time];
+    conditions.push(time);
   }
+  const onlyLevels = String(config.only_level ?? "")
+    .split(",")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  if (onlyLevels.length) conditions.push({ type: "level", in: onlyLevels });
+  if (conditions.length) rule.conditions = conditions;
   if (String(config.cooldown_s ?? "").trim() !== "") rule.cooldown_s = toNumber(config.cooldown_s);
   if (String(config.ttl_s ?? "").trim() !== "") rule.ttl_s = toNumber(config.ttl_s);
   const people = String(config.people ?? "")
@@ -65,6 +77,46 @@ function buildRule(config) {
     );
   }
   return rule;
+}
+
+/**
+ * `{threshold}` and `{level}` in a name or description, from the form's current values.
+ * @param {string} text
+ * @param {CalmRuleConfig} config
+ */
+function fillIn(text, config) {
+  return text
+    .replaceAll("{threshold}", String(config.threshold ?? "").trim())
+    .replaceAll("{level}", String(config.level || "high"));
+}
+
+/** @param {CalmRuleConfig} config */
+function describeTrigger(config) {
+  const trigger =
+    config.trigger_type === "level"
+      ? `Stress level becomes ${config.level || "high"}`
+      : `Stress score reaches ${String(config.threshold ?? "").trim()}`;
+  const only = String(config.only_level ?? "")
+    .split(",")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return only.length ? `${trigger} while the level is ${only.join(" or ")}` : trigger;
+}
+
+/** @param {string | undefined} text the actions JSON */
+function describeActions(text) {
+  try {
+    const actions = JSON.parse(String(text ?? "").trim() || "[]");
+    if (!Array.isArray(actions) || actions.length === 0) return "no action";
+    return actions
+      .map((a) => {
+        const target = a?.target?.entity_id;
+        return `${a?.action ?? "?"}${target ? ` ${[target].flat().join(", ")}` : ""}`;
+      })
+      .join(", ");
+  } catch {
+    return "actions";
+  }
 }
 
 /** @param {unknown} value A number as typed in a form; non-numbers are passed on for the hub to reject. */
@@ -223,3 +275,4 @@ module.exports = function register(RED) {
 };
 
 module.exports.buildRule = buildRule;
+module.exports.fillIn = fillIn;

@@ -43,6 +43,10 @@ export async function buildApi(deps: ApiDeps, extra: ApiPlugin[] = []): Promise<
   const routes: RegisteredRoute[] = [];
   ROUTES.set(app, routes);
   app.addHook("onRoute", (route) => {
+    // The API description holds no data (routes and schemas, as in the source), and a browser cannot send the
+    // bearer token when it opens a link: the docs are public, like the dashboard's own files.
+    if (route.url === "/api/docs" || route.url.startsWith("/api/docs/"))
+      route.config = { ...route.config, public: true };
     for (const method of [route.method].flat())
       routes.push({ method, url: route.url, public: route.config?.public === true });
   });
@@ -65,7 +69,8 @@ export async function buildApi(deps: ApiDeps, extra: ApiPlugin[] = []): Promise<
       info: {
         title: "Calm Hub API",
         version: deps.version,
-        description: "Every route but /api/health needs `Authorization: Bearer <token>`.",
+        description:
+          "Every route but /api/health, the dashboard's files and these docs needs `Authorization: Bearer <token>`.",
       },
       components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
       security: [{ bearer: [] }],

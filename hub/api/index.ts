@@ -36,4 +36,4 @@ export {
   type ViewDeps,
   viewRoutes,
 } from "./views.js";
-export { describeAction } from "./words.js";
+export { type DecisionGroup, DecisionGroupSchema, describeAction, groupActions } from "./words.js";

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ActionOutcome } from "../actions/index.js";
 import { RuleActionSchema } from "../config/index.js";
-import { type Clock, HubError, type Logger } from "../core/index.js";
+import { type ActionCause, type Clock, HubError, type Logger } from "../core/index.js";
 import { type PlannedAction, substitutePerson } from "../rules/index.js";
 import type { ApiPlugin } from "./deps.js";
 import { ErrorBodySchema } from "./schemas.js";
@@ -17,6 +17,15 @@ export const RunActionBodySchema = RuleActionSchema.extend({
     .max(64)
     .optional()
     .describe("Whom the action is for; replaces {person} in target and data."),
+  cause: z
+    .strictObject({
+      via: z.enum(["node-red", "script"]).optional().describe("Who calls: a Node-RED flow or a script"),
+      flow: z.string().max(120).optional().describe("The Node-RED flow (tab) the call comes from"),
+      why: z.string().max(200).optional().describe('What set the caller off, e.g. "Alice asked for calm"'),
+      id: z.string().max(120).optional().describe("Calls with the same id show as one decision in the log"),
+    })
+    .optional()
+    .describe("For the action log: why this call is made. Without it the log says an API request did it."),
 });
 export type RunActionBody = z.infer<typeof RunActionBodySchema>;
 
@@ -95,15 +104,16 @@ export function runViaActionRunner(
     new Promise((resolve) => {
       const now = clock.now();
       const [domain = "", service = ""] = body.action.split(".");
+      const key = `${source}:${randomUUID()}`;
       const action: PlannedAction = {
-        key: `${source}:${randomUUID()}`,
+        key,
         rule_id: source,
         person: body.person ?? "",
         domain,
         service,
         created_at: now,
         not_after: now + ttlMs,
-        trigger: { score: 0, level: "calm", at: now },
+        trigger: { score: 0, level: "calm", at: now, cause: requestCause(body, key) },
       };
       if (body.target) action.target = body.target as Record<string, string | string[]>;
       if (body.data) action.data = body.data;
@@ -114,4 +124,17 @@ export function runViaActionRunner(
       });
       runner.submit([action]);
     });
+}
+
+/** The log's words for a call made on request: a Node-RED flow names itself, anything else is "the API". */
+export function requestCause(body: RunActionBody, key: string): ActionCause {
+  const c = body.cause;
+  if (c?.via === "node-red") {
+    const flow = c.flow ? `Node-RED flow "${c.flow}"` : "a Node-RED flow";
+    const why = c.why ?? `${flow} ran`;
+    // The log adds what the call did ("…: scene calm_alice"), so the summary names only who and why.
+    return { kind: "node_red", id: c.id ?? key, why, summary: c.why ? `${why} → ${flow}` : why };
+  }
+  const why = c?.why ?? "a request to the hub's API";
+  return { kind: "api", id: c?.id ?? key, why, summary: why };
 }

@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { RuleSchema } from "../config/index.js";
-import { ERROR_CODES, type HubErrorCode, StressLevelSchema, StressStateSchema } from "../core/index.js";
+import {
+  ActionCauseSchema,
+  ERROR_CODES,
+  type HubErrorCode,
+  StressLevelSchema,
+  StressStateSchema,
+} from "../core/index.js";
 
 export const ErrorBodySchema = z.object({
   // The closed list: a reply with any other code fails serialization instead of reaching a client.
@@ -32,6 +38,7 @@ export const ActionLogEntrySchema = z.object({
     level: z.string(),
     at: z.number(),
     reading_id: z.string().optional(),
+    cause: ActionCauseSchema.optional(),
   }),
   call: z.object({
     domain: z.string(),

@@ -5,6 +5,8 @@ import { z } from "zod";
 import type { Location, WindDownConfig } from "../config/index.js";
 import { type ControlState, ControlStateSchema, type HubControls, HubModeSchema } from "../controls/index.js";
 import {
+  type CauseOrigin,
+  displayName,
   HubError,
   type Sample,
   StressLevelSchema,
@@ -19,7 +21,9 @@ import {
   planWindDowns,
   toScheduleEntry,
 } from "../schedule/index.js";
+import type { ActionLogEntry } from "../store/index.js";
 import { ErrorBodySchema } from "./schemas.js";
+import { DecisionGroupSchema, groupActions } from "./words.js";
 
 /** A calm episode as the dashboard shows it; the episodes component provides these. */
 export interface EpisodeView {
@@ -34,13 +38,17 @@ export interface EpisodeView {
   state: string;
   /** Why it started, in words. */
   reason: string;
+  /** How it ended: calm, max_duration, stopped, left_home … */
+  end_reason?: string | null | undefined;
+  /** Why it ended, in words. */
+  ended_why?: string | undefined;
 }
 
 /** What the dashboard needs from the episodes component (optional: without it no episodes are shown). */
 export interface EpisodeSource {
   listEpisodes(): EpisodeView[];
-  /** Stops a running episode; false when there is no such running episode. */
-  stopEpisode(id: string): Promise<boolean>;
+  /** Stops a running episode; false when there is no such running episode. `by`: who, for the action log. */
+  stopEpisode(id: string, by?: CauseOrigin): Promise<boolean>;
   /** Change notifications, for the live stream and the Home Assistant binary sensor. */
   onEpisode?(listener: (episode: EpisodeView) => void): () => void;
 }
@@ -53,6 +61,12 @@ export const EpisodeViewSchema = z.object({
   ended_at: z.number().optional().describe("Epoch ms; absent while running"),
   state: z.string(),
   reason: z.string(),
+  end_reason: z
+    .string()
+    .nullable()
+    .optional()
+    .describe("calm, max_duration, stopped, left_home, replaced, expired"),
+  ended_why: z.string().optional().describe("Why it ended, in words"),
 });
 
 export function isRunning(e: EpisodeView): boolean {
@@ -73,6 +87,10 @@ export interface ViewDeps {
   location(): Location | undefined;
   /** Scores at which the detector enters "elevated" and "high", for the chart's bands. */
   bands(): { elevated: number; high: number };
+  /** The action log, newest first (the decisions view groups it). */
+  actions?(limit: number): ActionLogEntry[];
+  /** Configured rooms with their names, so pages show "Living room", not `living_room`. */
+  rooms?(): { id: string; name: string }[];
   /** Called after an episode was stopped through the API (live stream, Home Assistant). */
   episodeChanged?(episode: EpisodeView): void;
 }
@@ -128,6 +146,18 @@ export const ScheduleEntrySchema = z.object({
 });
 
 const MAX_SAMPLES = 50_000;
+/** How far back the decisions view reads the action log: enough pages for a week of a busy home. */
+const DECISION_WINDOW = 2_000;
+
+export const DecisionPageSchema = z.object({
+  groups: z.array(DecisionGroupSchema),
+  page: z.number().int(),
+  per_page: z.number().int(),
+  total: z.number().int().describe("Decisions in the window read (the newest 2000 calls)"),
+  pages: z.number().int(),
+});
+
+export const RoomSchema = z.object({ id: z.string(), name: z.string() });
 
 export const viewRoutes: FastifyPluginAsync<ViewDeps> = async (app, deps) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -272,7 +302,8 @@ export const viewRoutes: FastifyPluginAsync<ViewDeps> = async (app, deps) => {
     },
     async (req) => {
       const source = deps.episodes();
-      if (!source || !(await source.stopEpisode(req.params.id))) {
+      const by = { kind: "stop" as const, why: "Stop was pressed on the dashboard" };
+      if (!source || !(await source.stopEpisode(req.params.id, by))) {
         throw new HubError("CALM_ERR_NOT_FOUND", `no running episode "${req.params.id}"`);
       }
       const episode = source.listEpisodes().find((e) => e.id === req.params.id) ?? null;
@@ -309,6 +340,48 @@ export const viewRoutes: FastifyPluginAsync<ViewDeps> = async (app, deps) => {
       const from = req.query.from ?? localDate(deps.now(), location.time_zone);
       return planWindDowns(deps.windDowns(), { from, days: req.query.days, location }).map(toScheduleEntry);
     },
+  );
+
+  r.get(
+    "/api/decisions",
+    {
+      schema: {
+        tags: ["actions"],
+        description:
+          "The action log by decision, newest first: each with its true cause (a reading, a voice request, the Stop button, the wind-down, a Node-RED flow, the API), a one-line summary and its calls.",
+        querystring: z.object({
+          page: z.coerce.number().int().min(1).default(1),
+          per_page: z.coerce.number().int().min(1).max(100).default(8),
+        }),
+        response: { 200: DecisionPageSchema, ...errors },
+      },
+    },
+    async (req) => {
+      const names = new Map(deps.people().map((p) => [p.id, p.name]));
+      const groups = groupActions(deps.actions?.(DECISION_WINDOW) ?? [], (id) =>
+        displayName(id, names.get(id)),
+      );
+      const { page, per_page } = req.query;
+      return {
+        groups: groups.slice((page - 1) * per_page, page * per_page),
+        page,
+        per_page,
+        total: groups.length,
+        pages: Math.max(1, Math.ceil(groups.length / per_page)),
+      };
+    },
+  );
+
+  r.get(
+    "/api/rooms",
+    {
+      schema: {
+        tags: ["hub"],
+        description: "The configured rooms and their names.",
+        response: { 200: z.array(RoomSchema), ...errors },
+      },
+    },
+    async () => deps.rooms?.() ?? [],
   );
 
   r.get(

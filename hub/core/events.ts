@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ActionCause } from "./cause.js";
 import type { Sample } from "./sample.js";
 import type { StressState } from "./stress.js";
 
@@ -25,7 +26,8 @@ export interface PlannedAction {
   created_at: number;
   /** Dropped, not executed, after this instant. */
   not_after: number;
-  trigger: { score: number; level: string; at: number; reading_id?: string };
+  /** The reading the decision saw; `cause` says what actually set it off (absent in older log entries). */
+  trigger: { score: number; level: string; at: number; reading_id?: string; cause?: ActionCause };
 }
 
 export type DecisionOutcome = "fired" | "cooldown" | "conditions" | "disabled";
@@ -71,6 +73,8 @@ export interface EpisodeView {
   soundscape: string | null;
   /** Entities a person changed by hand during the episode; the hub leaves them alone. */
   overridden: string[];
+  /** Why it ended, in words ("Stop was pressed on the dashboard"); absent while it runs. */
+  ended_why?: string | undefined;
 }
 
 /** A wind-down's progress. phase: start, step, end (lights handed back), paused (changed by hand) or skipped. */

@@ -16,6 +16,14 @@ export {
   type Weekday,
   weekdayOf,
 } from "./calendar.js";
+export {
+  type ActionCause,
+  type ActionCauseKind,
+  ActionCauseKindSchema,
+  ActionCauseSchema,
+  type CauseOrigin,
+  displayName,
+} from "./cause.js";
 export { type Cancel, type Clock, FakeClock, systemClock } from "./clock.js";
 export { type Component, component, Lifecycle, Subscriptions } from "./component.js";
 export {

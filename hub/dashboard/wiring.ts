@@ -51,7 +51,7 @@ export interface ViewsHost {
   bus: EventBus<HubEvents>;
   controls: HubControls;
   mqtt: DiscoveryMqtt;
-  store: Pick<Store, "samples" | "getDoc" | "putDoc">;
+  store: Pick<Store, "samples" | "getDoc" | "putDoc" | "recentActions">;
   episodes: Pick<EpisodeManager, "activeEpisodes" | "history" | "stopEpisode">;
   ingestCounters(): IngestCounters;
   links(): { mqtt: string; home_assistant: string };
@@ -144,11 +144,6 @@ export class HubViews {
     this.discovery?.publishEpisode(e.person, running);
   }
 
-  /** MQTT topics the views consume (Home Assistant commands and birth); not wearable readings. */
-  owns(topic: string): boolean {
-    return this.discovery?.owns(topic) ?? false;
-  }
-
   /** Per-person delete. */
   forget(person: string): void {
     this.history.forget(person);
@@ -171,6 +166,8 @@ export class HubViews {
         location: () => hub.location(),
         bands: () => ({ elevated: hub.config.detector.elevated_enter, high: hub.config.detector.high_enter }),
         episodeChanged: (e) => this.episodeChanged(e),
+        actions: (limit) => hub.store.recentActions(limit),
+        rooms: () => Object.entries(hub.config.rooms).map(([id, r]) => ({ id, name: r.name ?? id })),
       }),
       routeGroup(streamRoutes, { stream: this.stream }),
       routeGroup(metricsRoutes, { metrics: this.metrics }),
@@ -190,6 +187,6 @@ function episodeSourceOf(episodes: ViewsHost["episodes"]): EpisodeSource {
         .slice(0, 20);
       return [...episodes.activeEpisodes(), ...ended].map(toView);
     },
-    stopEpisode: async (id) => (await episodes.stopEpisode({ id })) !== undefined,
+    stopEpisode: async (id, by) => (await episodes.stopEpisode({ id }, "stopped", by)) !== undefined,
   };
 }

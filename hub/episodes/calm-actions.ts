@@ -14,7 +14,7 @@ function str(v: unknown): string | undefined {
  */
 export function calmActions(
   episodes: Pick<EpisodeManager, "startEpisode" | "stopEpisode" | "playSoundscape">,
-  config: Pick<Config, "people" | "episodes">,
+  config: Pick<Config, "people" | "episodes" | "rooms">,
 ): Record<string, LocalHandler> {
   return {
     start_episode: async (a) => {
@@ -23,21 +23,26 @@ export function calmActions(
         room: str(a.data?.room),
         soundscape: str(a.data?.soundscape),
         reason: `rule ${a.rule_id}`,
+        cause: a.trigger.cause,
       });
       if (!r.ok) throw new Error(r.reason);
       return r.already_running
         ? `episode ${r.episode.id} already running`
-        : `episode ${r.episode.id} started in ${r.episode.room}`;
+        : `episode ${r.episode.id} started in the ${own(config.rooms, r.episode.room)?.name ?? r.episode.room}`;
     },
     end_episode: async (a) => {
-      const ended = await episodes.stopEpisode({ person: a.person, room: str(a.data?.room) });
+      const ended = await episodes.stopEpisode(
+        { person: a.person, room: str(a.data?.room) },
+        "stopped",
+        a.trigger.cause,
+      );
       return ended ? `episode ${ended.id} ended` : "no episode was running";
     },
     play_soundscape: async (a) => {
       const room = str(a.data?.room) ?? own(config.people, a.person)?.room;
       const name = str(a.data?.soundscape) ?? config.episodes.soundscape;
       if (!room || !name) throw new Error("play_soundscape needs a room and a soundscape");
-      const r = await episodes.playSoundscape(room, name);
+      const r = await episodes.playSoundscape(room, name, a.trigger.cause);
       if (!r.ok) throw new Error(r.detail);
       return r.detail;
     },

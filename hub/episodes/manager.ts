@@ -1,6 +1,15 @@
 import type { ActionOutcome } from "../actions/index.js";
 import type { Config, RoomConfig } from "../config/index.js";
-import { type Cancel, type Clock, type Logger, own, type StressState } from "../core/index.js";
+import {
+  type ActionCause,
+  type Cancel,
+  type CauseOrigin,
+  type Clock,
+  displayName,
+  type Logger,
+  own,
+  type StressState,
+} from "../core/index.js";
 import { isOverride, type ObservedChange } from "../override/index.js";
 import type { PlannedAction } from "../rules/index.js";
 import type { Store } from "../store/index.js";
@@ -71,6 +80,9 @@ interface EpisodeRecord extends EpisodeView {
   calm_since: number | null;
   calm_reached_at: number | null;
   outcome: EpisodeOutcome | null;
+  /** What asked for the episode, and what ended it (absent in records from older versions). */
+  cause?: CauseOrigin;
+  end_cause?: CauseOrigin;
 }
 
 const SCOPE = "episode";
@@ -88,6 +100,7 @@ function view(r: EpisodeRecord): EpisodeView {
     end_reason: r.end_reason,
     soundscape: r.soundscape,
     overridden: [...r.overridden],
+    ...(r.end_cause ? { ended_why: r.end_cause.why } : {}),
   };
 }
 
@@ -246,6 +259,7 @@ export class EpisodeManager {
       calm_since: null,
       calm_reached_at: null,
       outcome: null,
+      cause: request.cause ?? { kind: "api", why: request.reason },
     };
     this.running.set(id, record);
     this.save(record);
@@ -272,6 +286,7 @@ export class EpisodeManager {
   async stopEpisode(
     selector: { person?: string; room?: string; id?: string },
     reason: EpisodeEndReason = "stopped",
+    by?: CauseOrigin,
   ): Promise<EpisodeView | undefined> {
     const record = [...this.running.values()].find(
       (e) =>
@@ -280,7 +295,7 @@ export class EpisodeManager {
         (selector.room === undefined || e.room === selector.room),
     );
     if (!record) return undefined;
-    await this.end(record, reason);
+    await this.end(record, reason, by);
     return view(record);
   }
 
@@ -349,6 +364,7 @@ export class EpisodeManager {
       record.state = "ended";
       record.ended_at = clock.now();
       record.end_reason = "stopped";
+      record.end_cause = { kind: "api", why: `${this.personName(person)}'s data was deleted` };
       const overridden = new Set(record.overridden);
       const calls: HaCall[] = restoreLights(
         record.snapshots,
@@ -371,7 +387,11 @@ export class EpisodeManager {
 
   // --- soundscapes outside an episode --------------------------------------------------------------
 
-  async playSoundscape(roomId: string, name: string): Promise<{ ok: boolean; detail: string }> {
+  async playSoundscape(
+    roomId: string,
+    name: string,
+    by?: CauseOrigin,
+  ): Promise<{ ok: boolean; detail: string }> {
     const { config, clock } = this.deps;
     const room = own(config.rooms, roomId);
     const soundscape = own(config.soundscapes, name.replaceAll(" ", "_"));
@@ -392,8 +412,15 @@ export class EpisodeManager {
     });
     if (plan.skipped) return { ok: false, detail: plan.skipped };
     const key = `sound:${roomId}:${clock.now()}`;
+    const origin = by ?? { kind: "api", why: "a soundscape was asked for" };
+    const cause: ActionCause = {
+      kind: origin.kind,
+      id: origin.id ?? key,
+      why: origin.why,
+      summary: `${origin.why} → ${soundscape.title ?? name.replaceAll("_", " ")} in the ${this.roomName(roomId)}`,
+    };
     const outcomes = await this.deps.run(
-      plan.calls.map((c, i) => this.planned(c, `${key}:${i}`, "soundscape", room.people[0] ?? "home")),
+      plan.calls.map((c, i) => this.planned(c, `${key}:${i}`, "soundscape", room.people[0] ?? "home", cause)),
     );
     plan.ramp.forEach((v, i) => {
       this.deps.clock.setTimeout(
@@ -409,6 +436,7 @@ export class EpisodeManager {
               `${key}:ramp:${i}`,
               "soundscape",
               room.people[0] ?? "home",
+              cause,
             ),
           ]),
         (i + 1) * config.episodes.volume_step_s * 1000,
@@ -425,13 +453,14 @@ export class EpisodeManager {
 
   // --- internals -----------------------------------------------------------------------------------
 
-  private async end(record: EpisodeRecord, reason: EpisodeEndReason): Promise<void> {
+  private async end(record: EpisodeRecord, reason: EpisodeEndReason, by?: CauseOrigin): Promise<void> {
     if (record.state === "ended") return;
     const { clock, config } = this.deps;
     this.cancelTimers(record.id);
     record.state = "ended";
     record.ended_at = clock.now();
     record.end_reason = reason;
+    record.end_cause = by ?? this.endOrigin(record, reason);
     this.running.delete(record.id);
     const overridden = new Set(record.overridden);
     const lights = restoreLights(
@@ -510,7 +539,65 @@ export class EpisodeManager {
     this.addTimer(record.id, "fade", cancel);
   }
 
-  private planned(call: HaCall, key: string, ruleId: string, person: string): PlannedAction {
+  // --- causes: what the action log says about each call ----------------------------------------------
+
+  private personName(person: string): string {
+    return displayName(person, own(this.deps.config.people, person)?.name);
+  }
+
+  private roomName(room: string): string {
+    return own(this.deps.config.rooms, room)?.name ?? displayName(room.replaceAll("_", " "));
+  }
+
+  private endOrigin(record: EpisodeRecord, reason: EpisodeEndReason): CauseOrigin {
+    const { episodes } = this.deps.config;
+    const name = this.personName(record.person);
+    const why: Record<EpisodeEndReason, string> = {
+      calm: `${name} was calm again for ${Math.round(episodes.calm_for_s / 60)} min`,
+      max_duration: `the episode reached its ${episodes.max_duration_min} min limit`,
+      stopped: "the episode was stopped",
+      left_home: `${name} left home`,
+      replaced: "another episode replaced it",
+      expired: "the episode ran out while the hub was stopped",
+    };
+    return { kind: "episode", why: why[reason] };
+  }
+
+  /** Start, ramp steps: the episode's cause; restore and fade: what ended it. */
+  private causeOf(record: EpisodeRecord, phase: string): ActionCause {
+    const room = this.roomName(record.room);
+    const ending = phase.startsWith("restore") || phase.startsWith("fade");
+    if (ending) {
+      const by = record.end_cause ?? this.endOrigin(record, record.end_reason ?? "stopped");
+      return {
+        kind: by.kind,
+        id: by.id ?? `episode:${record.id}:end`,
+        why: by.why,
+        summary: `${by.why} → calm episode in the ${room} ended`,
+      };
+    }
+    const origin = record.cause ?? { kind: "api", why: record.reason };
+    const title = record.soundscape ? own(this.deps.config.soundscapes, record.soundscape)?.title : undefined;
+    return {
+      kind: origin.kind,
+      id: origin.id ?? `episode:${record.id}:start`,
+      why: origin.why,
+      summary: `${origin.why} → calm episode in the ${room}`,
+      ...(record.soundscape && record.volume !== null
+        ? {
+            sound: `${(title ?? record.soundscape.replaceAll("_", " ")).toLowerCase()} at ${Math.round(record.volume * 100)} %`,
+          }
+        : {}),
+    };
+  }
+
+  private planned(
+    call: HaCall,
+    key: string,
+    ruleId: string,
+    person: string,
+    cause?: ActionCause,
+  ): PlannedAction {
     const now = this.deps.clock.now();
     const stress = this.lastStress.get(person);
     const p: PlannedAction = {
@@ -521,7 +608,12 @@ export class EpisodeManager {
       service: call.service,
       created_at: now,
       not_after: now + ACTION_TTL_S * 1000,
-      trigger: { score: stress?.score ?? 0, level: stress?.level ?? "calm", at: stress?.at ?? now },
+      trigger: {
+        score: stress?.score ?? 0,
+        level: stress?.level ?? "calm",
+        at: stress?.at ?? now,
+        ...(cause ? { cause } : {}),
+      },
     };
     if (call.target) p.target = call.target;
     if (call.data) p.data = call.data;
@@ -544,7 +636,13 @@ export class EpisodeManager {
         return typeof target !== "string" || !record.overridden.includes(target) || phase === "restore";
       })
       .map((c, i) =>
-        this.planned(c, `episode:${record.id}:${phase}:${i}`, `episode:${record.reason}`, record.person),
+        this.planned(
+          c,
+          `episode:${record.id}:${phase}:${i}`,
+          `episode:${record.reason}`,
+          record.person,
+          this.causeOf(record, phase),
+        ),
       );
     await this.deps.run(actions);
   }
@@ -616,8 +714,8 @@ export class EpisodeManager {
 export function episodeControl(m: EpisodeManager): EpisodeControl {
   return {
     start: (request) => m.startEpisode(request),
-    stop: (selector, reason) => m.stopEpisode(selector, reason),
+    stop: (selector, reason, by) => m.stopEpisode(selector, reason, by),
     active: () => m.activeEpisodes(),
-    playSoundscape: (room, name) => m.playSoundscape(room, name),
+    playSoundscape: (room, name, by) => m.playSoundscape(room, name, by),
   };
 }

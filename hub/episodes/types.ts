@@ -1,4 +1,4 @@
-import type { EpisodeEndReason, EpisodeView } from "../core/index.js";
+import type { CauseOrigin, EpisodeEndReason, EpisodeView } from "../core/index.js";
 
 export {
   type EpisodeEndReason,
@@ -14,6 +14,8 @@ export interface EpisodeRequest {
   /** Why, in words, e.g. "stress high", "voice request", "calm now button". */
   reason: string;
   soundscape?: string | undefined;
+  /** What asked for it, for the action log (a rule's reading, a voice request, a button …). */
+  cause?: CauseOrigin | undefined;
 }
 
 export type EpisodeStartResult =
@@ -27,8 +29,13 @@ export interface EpisodeControl {
   stop(
     selector: { person?: string; room?: string; id?: string },
     reason?: EpisodeEndReason,
+    by?: CauseOrigin,
   ): Promise<EpisodeView | undefined>;
   active(): EpisodeView[];
   /** Plays a named soundscape in a room under the volume caps and quiet hours, outside an episode. */
-  playSoundscape(room: string, soundscape: string): Promise<{ ok: boolean; detail: string }>;
+  playSoundscape(
+    room: string,
+    soundscape: string,
+    by?: CauseOrigin,
+  ): Promise<{ ok: boolean; detail: string }>;
 }

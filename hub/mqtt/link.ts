@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import type { Logger } from "../core/index.js";
 import { anonymousBrokerWarning } from "./broker-security.js";
-import { statusTopic } from "./topics.js";
+import { statusTopic, topicMatches } from "./topics.js";
 
 export type MqttLinkState = "connecting" | "online" | "offline" | "stopped";
 
@@ -70,6 +70,23 @@ export class MqttLink {
   onMessage(handler: MessageHandler): () => void {
     this.handlers.add(handler);
     return () => this.handlers.delete(handler);
+  }
+
+  /**
+   * Messages on topics that match one of `filters` only: the readings' filters decide what is a reading, so
+   * discovery's command topics never reach ingest. Matches are remembered per topic (bounded).
+   */
+  onTopics(filters: readonly string[], handler: MessageHandler): () => void {
+    const seen = new Map<string, boolean>();
+    return this.onMessage((topic, payload) => {
+      let match = seen.get(topic);
+      if (match === undefined) {
+        match = filters.some((f) => topicMatches(f, topic));
+        if (seen.size > 10_000) seen.clear();
+        seen.set(topic, match);
+      }
+      if (match) handler(topic, payload);
+    });
   }
 
   onState(handler: (state: MqttLinkState) => void): () => void {

@@ -1,6 +1,8 @@
 import type { Condition, Rule, RuleAction, Trigger } from "../config/index.js";
 import {
+  type ActionCause,
   type Decision,
+  displayName,
   inWindow,
   localTime,
   type PlannedAction,
@@ -16,6 +18,8 @@ export interface StressEvent {
   /** The person's estimate before this one, if any. */
   previous?: StressState | undefined;
   reading_id?: string | undefined;
+  /** The person's configured name, for the action log's words. */
+  name?: string | undefined;
 }
 
 export interface RuleContext {
@@ -80,11 +84,23 @@ export function planAction(
       level: event.state.level,
       at: event.state.at,
       ...(event.reading_id === undefined ? {} : { reading_id: event.reading_id }),
+      cause: ruleCause(rule.id, event),
     },
   };
   if (resolved.target) planned.target = resolved.target as Record<string, string | string[]>;
   if (resolved.data) planned.data = resolved.data;
   return planned;
+}
+
+/** One rule firing on one reading is one decision: all its actions share the cause. */
+export function ruleCause(ruleId: string, event: StressEvent): ActionCause {
+  const why = `${displayName(event.person, event.name)}'s stress was ${event.state.level} (${Math.round(event.state.score)})`;
+  return {
+    kind: "reading",
+    id: `${ruleId}:${event.person}:${event.state.at}`,
+    why,
+    summary: `${why} → rule ${ruleId}`,
+  };
 }
 
 /**

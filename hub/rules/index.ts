@@ -8,6 +8,7 @@ export {
   type PlannedAction,
   planAction,
   type RuleContext,
+  ruleCause,
   type StressEvent,
   substitutePerson,
   triggerMatches,

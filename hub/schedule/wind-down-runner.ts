@@ -1,5 +1,5 @@
 import type { Location, WindDownConfig } from "../config/index.js";
-import type { Cancel, Clock, Logger } from "../core/index.js";
+import type { ActionCause, Cancel, CauseOrigin, Clock, Logger } from "../core/index.js";
 import { addDays, formatZoned, localDate } from "../core/index.js";
 import { isOverride, type ObservedChange } from "../override/index.js";
 import type { PlannedAction } from "../rules/index.js";
@@ -27,6 +27,8 @@ export interface WindDownProgress {
 export interface WindDownRunnerDeps {
   windDowns: readonly WindDownConfig[];
   roomLights(room: string): readonly string[];
+  /** The room's configured name, for the action log's words. */
+  roomName?(room: string): string | undefined;
   clock: Clock;
   logger: Logger;
   location(): Location | undefined;
@@ -37,7 +39,7 @@ export interface WindDownRunnerDeps {
   anyoneHome(): boolean;
   loadProgress(key: string): WindDownProgress | undefined;
   saveProgress(key: string, progress: WindDownProgress): void;
-  playSoundscape(room: string, name: string): Promise<unknown>;
+  playSoundscape(room: string, name: string, by?: CauseOrigin): Promise<unknown>;
   onEvent(
     kind: "started" | "step" | "handed_back" | "paused" | "skipped",
     plan: WindDownPlan,
@@ -201,7 +203,11 @@ export class WindDownRunner {
         "wind-down started",
       );
       this.deps.onEvent("started", plan, plan.note ?? "");
-      if (plan.soundscape) void this.deps.playSoundscape(plan.room, plan.soundscape);
+      if (plan.soundscape)
+        void this.deps.playSoundscape(plan.room, plan.soundscape, {
+          kind: "wind_down",
+          why: plan.note === "started on request" ? "a wind-down was asked for" : "it was time to wind down",
+        });
     }
     if (this.deps.roomBusy(plan.room)) return;
     const pos = stepAt(plan, now, progress.start_state);
@@ -235,6 +241,14 @@ export class WindDownRunner {
     const transition = next
       ? Math.min(60, Math.max(1, (Date.parse(next.at) - Date.parse(step.at)) / 1000 / 2))
       : 30;
+    const why = plan.note === "started on request" ? "a wind-down was asked for" : "it was time to wind down";
+    const room = this.deps.roomName?.(plan.room) ?? plan.room.replaceAll("_", " ");
+    const cause: ActionCause = {
+      kind: "wind_down",
+      id: `winddown:${k}:${index}`,
+      why,
+      summary: `${why} → wind-down in the ${room}, step ${index + 1} of ${plan.step_count}: lights to ${step.brightness_pct} %`,
+    };
     const actions: PlannedAction[] = on.map((light, i) => ({
       key: `winddown:${k}:${index}:${i}`,
       rule_id: "wind-down",
@@ -245,7 +259,7 @@ export class WindDownRunner {
       data: { ...lightStep(light, step), transition },
       created_at: now,
       not_after: now + ACTION_TTL_MS,
-      trigger: { score: 0, level: "calm", at: now },
+      trigger: { score: 0, level: "calm", at: now, cause },
     }));
     progress.index = index;
     this.deps.saveProgress(k, progress);

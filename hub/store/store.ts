@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
-import type { ActionResult, Sample } from "../core/index.js";
+import type { ActionCause, ActionResult, Sample } from "../core/index.js";
 
 export type { ActionResult } from "../core/index.js";
 
@@ -13,8 +13,8 @@ export interface ActionLogEntry {
   at: number;
   rule_id: string;
   person: string;
-  /** The reading that set it off: score, level, reading time and id. */
-  trigger: { score: number; level: string; at: number; reading_id?: string };
+  /** The reading the decision saw: score, level, reading time and id; `cause`, what set it off (newer entries). */
+  trigger: { score: number; level: string; at: number; reading_id?: string; cause?: ActionCause };
   call: { domain: string; service: string; target?: unknown; data?: unknown };
   result: ActionResult;
   detail: string;

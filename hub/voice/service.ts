@@ -1,7 +1,7 @@
 import type { HassEntities, HassEvent } from "home-assistant-js-websocket";
 import { z } from "zod";
 import type { VoiceConfig } from "../config/index.js";
-import { type Cancel, type Clock, type Logger, own } from "../core/index.js";
+import { type Cancel, type CauseOrigin, type Clock, displayName, type Logger, own } from "../core/index.js";
 import type { EpisodeControl, EpisodeView } from "../episodes/index.js";
 import type { HaLinkState } from "../ha/index.js";
 import { type Intent, understand, type Vocabulary } from "./intents.js";
@@ -53,7 +53,7 @@ export interface VoiceServiceOptions {
   friends?: FriendRequester | undefined;
   windDown?: WindDownControl | undefined;
   /** `config.people`: each person's room makes "the room's person" and "the person's room" work. */
-  people?: Readonly<Record<string, { room?: string | undefined }>> | undefined;
+  people?: Readonly<Record<string, { room?: string | undefined; name?: string | undefined }>> | undefined;
   /** Soundscape names "play <name>" understands: the main config's soundscapes, `_` spoken as a space. */
   soundscapes?: readonly string[] | undefined;
   /** Told of every handled request (for the hub's event stream: Node-RED, the dashboard). Never the text. */
@@ -292,6 +292,10 @@ export class VoiceService {
     const { episodes } = this.opts;
     const say = (r: string | undefined): string =>
       r ? roomDisplayName(r, this.registries, this.roomMap()) : "room";
+    // For the action log: who asked, never what exactly was said.
+    const who =
+      person === HOUSEHOLD ? "Someone" : displayName(person, own(this.opts.people ?? {}, person)?.name);
+    const voice = (why: string): CauseOrigin => ({ kind: "voice", why: `${who} ${why}` });
     switch (intent.kind) {
       case "calm": {
         const res = await episodes.start({
@@ -299,6 +303,7 @@ export class VoiceService {
           room,
           reason: "voice request",
           soundscape: intent.soundscape,
+          cause: voice("asked for calm by voice"),
         });
         if (!res.ok) {
           this.opts.logger.warn({ component: "voice", person, room, detail: res.reason }, "episode refused");
@@ -312,7 +317,7 @@ export class VoiceService {
         };
       }
       case "stop": {
-        const stopped = await this.stopFor(person, room);
+        const stopped = await this.stopFor(person, room, voice('said "stop" by voice'));
         return stopped ? { kind: "stopped", room: say(stopped.room) } : { kind: "nothing_to_stop" };
       }
       case "wind_down": {
@@ -329,7 +334,11 @@ export class VoiceService {
       }
       case "soundscape": {
         if (!room) return { kind: "no_room" };
-        const res = await episodes.playSoundscape(room, intent.soundscape);
+        const res = await episodes.playSoundscape(
+          room,
+          intent.soundscape,
+          voice("asked for a soundscape by voice"),
+        );
         if (!res.ok)
           this.opts.logger.warn({ component: "voice", room, detail: res.detail }, "soundscape refused");
         return {
@@ -356,19 +365,23 @@ export class VoiceService {
   }
 
   /** The room's episode, else the person's, else the only one running. */
-  private async stopFor(person: string, room: string | undefined): Promise<EpisodeView | undefined> {
+  private async stopFor(
+    person: string,
+    room: string | undefined,
+    by: CauseOrigin,
+  ): Promise<EpisodeView | undefined> {
     const { episodes } = this.opts;
     if (room) {
-      const byRoom = await episodes.stop({ room }, "stopped");
+      const byRoom = await episodes.stop({ room }, "stopped", by);
       if (byRoom) return byRoom;
     }
     if (person !== HOUSEHOLD) {
-      const byPerson = await episodes.stop({ person }, "stopped");
+      const byPerson = await episodes.stop({ person }, "stopped", by);
       if (byPerson) return byPerson;
     }
     const active = episodes.active().filter((e) => e.state === "active");
     const only = active.length === 1 ? active[0] : undefined;
-    return only ? episodes.stop({ id: only.id }, "stopped") : undefined;
+    return only ? episodes.stop({ id: only.id }, "stopped", by) : undefined;
   }
 
   private pendingOutcome(intent: Intent, room: string | undefined): VoiceOutcome {

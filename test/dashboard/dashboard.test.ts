@@ -143,9 +143,11 @@ describe.skipIf(!CHROMIUM_OK)("dashboard in a real browser", () => {
     await page.locator("label", { has: toggle }).click();
     await waitFor(() => f.hub.rules.get("evening-calm")?.rule.enabled === true, { what: "rule enabled" });
     await page
-      .locator("#actions li", { hasText: 'rule "evening-calm" called scene.turn_on on scene.calm_alice' })
+      .locator("#actions > li", {
+        hasText: "Alice's stress was high (74) → rule evening-calm: scene calm_alice",
+      })
       .waitFor();
-    expect(await page.locator("#actions li").count()).toBe(2);
+    expect(await page.locator("#actions > li").count()).toBe(2);
   });
 
   it("stops a running episode with its Stop button", async () => {
@@ -209,7 +211,7 @@ describe.skipIf(!CHROMIUM_OK)("dashboard in a real browser", () => {
     const ny = await context.newPage();
     await ny.addInitScript((t) => localStorage.setItem("calm-hub.token", t), TOKEN);
     await ny.goto(f.hub.apiUrl);
-    const item = ny.locator("#actions li", { hasText: "calm.start_episode" });
+    const item = ny.locator("#actions > li", { hasText: "calm.start_episode" });
     await item.waitFor();
     const text = (await item.textContent()) ?? "";
     const entry = f.hub.store.recentActions(10).find((e) => e.key === `local-${at}`);
@@ -226,7 +228,7 @@ describe.skipIf(!CHROMIUM_OK)("dashboard in a real browser", () => {
     expect(text).toContain("the hub did it");
     expect(text).not.toContain("Home Assistant");
     // Calls that went to Home Assistant still say so.
-    expect(await ny.locator("#actions li", { hasText: "scene.turn_on" }).textContent()).toContain(
+    expect(await ny.locator("#actions > li", { hasText: "scene.turn_on" }).textContent()).toContain(
       "Home Assistant did it",
     );
     await context.close();

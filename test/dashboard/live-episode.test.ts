@@ -78,7 +78,7 @@ rules: [{ id: calm-episode, trigger: { type: level, to: high }, cooldown_s: 0, a
       what: "room given back",
     });
     await stop.waitFor({ state: "detached" });
-    await page.locator("#actions li", { hasText: "calm.start_episode" }).first().waitFor();
+    await page.locator("#actions > li", { hasText: "calm.start_episode" }).first().waitFor();
     await page.close();
   }, 60_000);
 });

@@ -3,8 +3,27 @@
 // read with fetch so that the token travels in a header, never in a URL).
 
 const TOKEN_KEY = "calm-hub.token";
-const HOURS = 6;
+const RANGE_KEY = "calm-hub.range";
+// "Fit" zooms to the data the hub has (a demo's few minutes fill the chart); the others are fixed windows.
+const RANGES = [
+  { id: "fit", label: "Fit", hours: null },
+  { id: "1h", label: "1 h", hours: 1 },
+  { id: "6h", label: "6 h", hours: 6 },
+  { id: "24h", label: "24 h", hours: 24 },
+  { id: "7d", label: "7 d", hours: 168 },
+];
 const POINTS = 180;
+const MAX_HOURS = 168;
+const MIN_HOURS = 0.05;
+const PER_PAGE = 8;
+const END_WORDS = {
+  calm: "calm again",
+  max_duration: "reached its time limit",
+  stopped: "stopped",
+  left_home: "left home",
+  replaced: "replaced",
+  expired: "ran out while the hub was stopped",
+};
 // The detector's thresholds; replaced by the hub's own (`bands` in the readings) once loaded.
 let bands = { elevated: 40, high: 60 };
 const bandRows = () => [
@@ -22,7 +41,14 @@ const $ = (id) => document.getElementById(id);
 const state = {
   token: localStorage.getItem(TOKEN_KEY) ?? "",
   people: new Map(),
+  rooms: new Map(),
   episodes: [],
+  windDowns: [],
+  range: RANGES.some((r) => r.id === localStorage.getItem(RANGE_KEY))
+    ? localStorage.getItem(RANGE_KEY)
+    : "fit",
+  actionPage: 1,
+  actionReload: undefined,
   live: undefined,
   timers: [],
 };
@@ -47,8 +73,18 @@ function s(tag, attrs = {}) {
   return el;
 }
 
+// One time format for the whole page: the browser's local time, its own 12/24 h convention; a weekday in front
+// when it is not today.
 function clock(ms) {
-  return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const d = new Date(ms);
+  const time = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return d.toDateString() === new Date().toDateString()
+    ? time
+    : `${d.toLocaleDateString([], { weekday: "short" })} ${time}`;
+}
+
+function roomName(id) {
+  return state.rooms.get(id) ?? id.replaceAll("_", " ");
 }
 
 // --- API ------------------------------------------------------------------------------------------
@@ -77,6 +113,8 @@ async function api(path, options = {}) {
 
 function showLogin(message) {
   stopLive();
+  $("link").dataset.state = "unknown";
+  $("link").textContent = "Not signed in";
   $("app").hidden = true;
   $("logout").hidden = true;
   $("login").hidden = false;
@@ -124,16 +162,10 @@ function personCard(p) {
     viewBox: `0 0 ${W} ${H}`,
     preserveAspectRatio: "none",
     role: "img",
-    "aria-label": `${p.name}'s stress over the last ${HOURS} hours`,
+    "aria-label": `${p.name}'s stress`,
     "data-points": 0,
   });
-  const axis = h(
-    "div",
-    { class: "axis", "aria-hidden": "true" },
-    h("span", {}, `${HOURS} h ago`),
-    h("span", {}, `${HOURS / 2} h ago`),
-    h("span", {}, "now"),
-  );
+  const axis = h("div", { class: "axis", "aria-hidden": "true" });
   const legend = h(
     "div",
     { class: "legend", "aria-hidden": "true" },
@@ -141,6 +173,7 @@ function personCard(p) {
     h("span", { class: "l-elevated" }, "elevated"),
     h("span", { class: "l-high" }, "high"),
     h("span", { class: "l-episode" }, "calm episode"),
+    h("span", { class: "l-winddown" }, "wind-down"),
   );
   const card = h(
     "article",
@@ -151,7 +184,7 @@ function personCard(p) {
     axis,
     legend,
   );
-  return { card, score, level, reason, svg };
+  return { card, score, level, reason, svg, axis };
 }
 
 function upsertPerson(p) {
@@ -162,7 +195,9 @@ function upsertPerson(p) {
       name: p.name ?? p.id,
       current: null,
       series: [],
-      bucketMs: (HOURS * 3_600_000) / POINTS,
+      room: null,
+      rangeMs: 6 * 3_600_000,
+      bucketMs: (6 * 3_600_000) / POINTS,
       view: null,
     };
     entry.view = personCard(entry);
@@ -187,10 +222,19 @@ function renderPerson(entry) {
   renderChart(entry);
 }
 
+/** The window shown: the chosen range, or for "Fit" from the first point held to now (growing with live data). */
+function chartRange(entry, now) {
+  if (state.range !== "fit") return entry.rangeMs;
+  const first = entry.series[0]?.t;
+  const span = first === undefined ? entry.rangeMs : Math.max(entry.rangeMs, (now - first) * 1.05);
+  return Math.min(MAX_HOURS * 3_600_000, Math.max(MIN_HOURS * 3_600_000, span));
+}
+
 function renderChart(entry) {
   const svg = entry.view.svg;
   const now = Date.now();
-  const from = now - HOURS * 3_600_000;
+  const rangeMs = chartRange(entry, now);
+  const from = now - rangeMs;
   const x = (t) => ((t - from) / (now - from)) * W;
   const y = (v) => H - (Math.max(0, Math.min(100, v)) / 100) * H;
   svg.replaceChildren();
@@ -199,13 +243,26 @@ function renderChart(entry) {
       s("rect", { class: `band-${b.level}`, x: 0, y: y(b.to), width: W, height: y(b.from) - y(b.to) }),
     );
   }
+  for (const w of state.windDowns) {
+    if (entry.room && w.room !== entry.room) continue;
+    const start = Date.parse(w.start);
+    const end = Math.min(Date.parse(w.end), now);
+    if (end < from || start > now) continue;
+    const x0 = Math.max(0, x(start));
+    const width = Math.max(2, x(end) - x0);
+    svg.append(s("rect", { class: "winddown-span", x: x0, y: 0, width, height: H, "data-room": w.room }));
+    svg.append(s("rect", { class: "winddown-bar", x: x0, y: H - 6, width, height: 6 }));
+  }
   for (const e of state.episodes) {
     if (e.person !== entry.id) continue;
     const end = e.ended_at ?? now;
     if (end < from) continue;
     const x0 = Math.max(0, x(e.started_at));
     const x1 = x(end);
-    svg.append(s("rect", { class: "episode-span", x: x0, y: 0, width: Math.max(1, x1 - x0), height: H }));
+    // Wide enough to see even when the episode is short against the range.
+    const width = Math.max(3, x1 - x0);
+    svg.append(s("rect", { class: "episode-span", x: x0, y: 0, width, height: H, "data-episode": e.id }));
+    svg.append(s("rect", { class: "episode-bar", x: x0, y: 0, width, height: 6 }));
     if (e.started_at >= from)
       svg.append(s("line", { class: "episode-start", x1: x0, x2: x0, y1: 0, y2: H, "data-episode": e.id }));
     if (e.ended_at !== undefined)
@@ -225,6 +282,13 @@ function renderChart(entry) {
   if (last) svg.append(s("circle", { class: "dot", cx: x(last.t), cy: y(last.score), r: 4 }));
   svg.setAttribute("data-points", String(pts.length));
   svg.setAttribute("data-last-score", last ? String(Math.round(last.score)) : "");
+  svg.setAttribute("data-range-ms", String(Math.round(rangeMs)));
+  svg.setAttribute("aria-label", `${entry.name}'s stress from ${clock(from)} to now`);
+  entry.view.axis.replaceChildren(
+    h("span", {}, clock(from)),
+    h("span", {}, clock(from + rangeMs / 2)),
+    h("span", {}, "now"),
+  );
 }
 
 async function loadPeople() {
@@ -237,22 +301,74 @@ async function loadPeople() {
   await Promise.all(
     people.map(async (p) => {
       const entry = upsertPerson(p);
-      const readings = await api(
-        `api/people/${encodeURIComponent(p.id)}/readings?hours=${HOURS}&points=${POINTS}`,
-      );
-      entry.bucketMs = readings.bucket_ms;
-      if (readings.bands) bands = readings.bands;
-      const history = [];
-      for (const r of readings.points) {
-        const v = r.score ?? r.vendor_stress;
-        if (v !== null && v !== undefined) history.push({ t: r.t + readings.bucket_ms / 2, score: v });
-      }
-      // Live points that arrived while the history loaded stay.
-      const lastHistory = history.length ? history[history.length - 1].t : 0;
-      entry.series = [...history, ...entry.series.filter((q) => q.t > lastHistory)];
-      renderPerson(entry);
+      await loadReadings(entry);
     }),
   );
+}
+
+const hasValue = (r) => (r.score ?? r.vendor_stress) !== null && (r.score ?? r.vendor_stress) !== undefined;
+
+/** For "Fit": narrow down where the person's data starts (a week, then that span), so the window hugs it. */
+async function fitHours(path) {
+  let hours = MAX_HOURS;
+  for (let i = 0; i < 2; i++) {
+    const probe = await api(`${path}?hours=${hours}&points=360`);
+    const first = probe.points.find(hasValue);
+    if (!first) return i === 0 ? 6 : hours;
+    hours = Math.min(MAX_HOURS, Math.max(MIN_HOURS, ((Date.now() - first.t) * 1.05) / 3_600_000));
+  }
+  return hours;
+}
+
+async function loadReadings(entry) {
+  const id = encodeURIComponent(entry.id);
+  const path = `api/people/${id}/readings`;
+  const choice = RANGES.find((r) => r.id === state.range) ?? RANGES[0];
+  const [hours, personState] = await Promise.all([
+    choice.hours ?? fitHours(path),
+    api(`api/people/${id}/state`).catch(() => null),
+  ]);
+  if (personState) entry.room = personState.room;
+  const readings = await api(`${path}?hours=${hours}&points=${POINTS}`);
+  entry.rangeMs = hours * 3_600_000;
+  entry.bucketMs = readings.bucket_ms;
+  if (readings.bands) bands = readings.bands;
+  const history = [];
+  for (const r of readings.points) {
+    const v = r.score ?? r.vendor_stress;
+    if (v !== null && v !== undefined) history.push({ t: r.t + readings.bucket_ms / 2, score: v });
+  }
+  // Live points that arrived while the history loaded stay.
+  const lastHistory = history.length ? history[history.length - 1].t : 0;
+  entry.series = [...history, ...entry.series.filter((q) => q.t > lastHistory)];
+  renderPerson(entry);
+}
+
+function renderRangeControl() {
+  const group = $("range");
+  group.replaceChildren(
+    h("span", { class: "range-label" }, "Charts"),
+    ...RANGES.map((r) => {
+      const b = h(
+        "button",
+        { type: "button", class: "chip", "data-range": r.id, "aria-pressed": String(r.id === state.range) },
+        r.label,
+      );
+      b.addEventListener("click", () => chooseRange(r.id));
+      return b;
+    }),
+  );
+}
+
+async function chooseRange(id) {
+  state.range = id;
+  localStorage.setItem(RANGE_KEY, id);
+  renderRangeControl();
+  try {
+    await Promise.all([...state.people.values()].map((entry) => loadReadings(entry)));
+  } catch (err) {
+    if (err instanceof Unauthorized) return forgetToken("The token is no longer accepted.");
+  }
 }
 
 function onStress(ev) {
@@ -285,7 +401,7 @@ function renderEpisodes() {
         h(
           "span",
           { class: "grow" },
-          `${nameOf(e.person)} · ${e.room}`,
+          `${nameOf(e.person)} · ${roomName(e.room)}`,
           h("span", { class: "sub" }, `since ${clock(e.started_at)} — ${e.reason}`),
         ),
         button,
@@ -297,7 +413,16 @@ function renderEpisodes() {
       h(
         "li",
         { class: "done", "data-episode": e.id, "data-state": e.state },
-        `${nameOf(e.person)} · ${e.room}: ${clock(e.started_at)}–${clock(e.ended_at)} (${e.state})`,
+        h(
+          "span",
+          { class: "grow" },
+          `${nameOf(e.person)} · ${roomName(e.room)}`,
+          h(
+            "span",
+            { class: "sub" },
+            `${clock(e.started_at)}–${clock(e.ended_at)} · ended: ${e.ended_why ?? END_WORDS[e.end_reason] ?? e.state}`,
+          ),
+        ),
       ),
     );
   }
@@ -355,19 +480,53 @@ async function loadSchedule() {
   list.replaceChildren();
   if (entries.length === 0) list.append(h("li", { class: "empty" }, "No wind-down tonight."));
   for (const w of entries) {
-    const anchor =
-      w.anchor.type === "bedtime"
-        ? `bedtime ${w.anchor.at.slice(11, 16)}`
-        : `${w.anchor.event.replaceAll("_", " ")}${w.anchor.offset_min ? ` ${w.anchor.offset_min > 0 ? "+" : "−"}${Math.abs(w.anchor.offset_min)} min` : ""}`;
+    const anchor = anchorWords(w);
     list.append(
       h(
         "li",
-        {},
-        h("span", { class: "time" }, `${w.start.slice(11, 16)} → ${w.end.slice(11, 16)}`),
-        h("span", { class: "grow" }, w.room, h("span", { class: "sub" }, w.note ?? anchor)),
+        { "data-room": w.room },
+        h("span", { class: "time" }, `${clock(Date.parse(w.start))} → ${clock(Date.parse(w.end))}`),
+        h("span", { class: "grow" }, roomName(w.room), h("span", { class: "sub" }, anchor)),
       ),
     );
   }
+}
+
+/**
+ * What the wind-down's start is tied to, with its times in the page's format. The hub's own note (written for the
+ * terminal, in the home's clock) is used only for the rare cases this does not cover (polar days, DST gaps).
+ */
+function anchorWords(w) {
+  if (w.anchor.type === "bedtime") return w.note ?? `bedtime ${clock(Date.parse(w.anchor.at))}`;
+  const offset = w.anchor.offset_min
+    ? ` ${w.anchor.offset_min > 0 ? "+" : "−"}${Math.abs(w.anchor.offset_min)} min`
+    : "";
+  const sun = `${w.anchor.event.replaceAll("_", " ")}${offset}`;
+  if (!w.anchor.at) return w.note ?? sun;
+  const plain = clock(Date.parse(w.anchor.at) + w.anchor.offset_min * 60_000);
+  if (w.note?.startsWith("clamped to earliest"))
+    return `${sun} would be ${plain}; starts at the earliest allowed`;
+  if (w.note?.startsWith("clamped to latest"))
+    return `${sun} would be ${plain}; starts at the latest allowed`;
+  return w.note ?? `${sun}, ${plain}`;
+}
+
+/** The past week's and tonight's wind-downs, to mark them on the charts. */
+async function loadWindDowns() {
+  const from = new Date(Date.now() - 7 * 86_400_000);
+  const day = `${from.getFullYear()}-${String(from.getMonth() + 1).padStart(2, "0")}-${String(from.getDate()).padStart(2, "0")}`;
+  try {
+    state.windDowns = await api(`api/schedule?from=${day}&days=9`);
+  } catch (err) {
+    if (err instanceof Unauthorized) throw err;
+    state.windDowns = [];
+  }
+  for (const entry of state.people.values()) renderChart(entry);
+}
+
+async function loadRooms() {
+  const rooms = await api("api/rooms");
+  state.rooms = new Map(rooms.map((r) => [r.id, r.name]));
 }
 
 async function loadRules() {
@@ -415,31 +574,72 @@ async function loadRules() {
   }
 }
 
-// The summary says what and why; the time is the browser's local time, like every other time on the page.
-function actionItem(a) {
-  return h(
-    "li",
-    { "data-result": a.result, "data-key": a.key },
-    h("span", { class: "time" }, clock(a.at)),
-    h("span", { class: "grow" }, a.summary),
+// One line per decision: why, and what it did; its calls fold out beneath. Times are the browser's local time,
+// like every other time on the page.
+function decisionItem(g) {
+  const open = state.openDecisions?.has(g.id);
+  const details = h(
+    "details",
+    { open },
+    h("summary", {}, h("span", { class: "time" }, clock(g.at)), h("span", { class: "what" }, g.summary)),
+    h(
+      "ol",
+      { class: "calls" },
+      ...g.calls.map((c) =>
+        h(
+          "li",
+          { "data-result": c.result },
+          h("span", { class: "time" }, clock(c.at)),
+          h("span", {}, c.text),
+        ),
+      ),
+    ),
   );
+  details.addEventListener("toggle", () => {
+    state.openDecisions ??= new Set();
+    if (details.open) state.openDecisions.add(g.id);
+    else state.openDecisions.delete(g.id);
+  });
+  return h("li", { "data-result": g.result, "data-kind": g.kind, "data-decision": g.id }, details);
 }
 
 async function loadActions() {
-  const actions = await api("api/actions?limit=15");
+  let res = await api(`api/decisions?page=${state.actionPage}&per_page=${PER_PAGE}`);
+  if (state.actionPage > res.pages) {
+    state.actionPage = res.pages;
+    res = await api(`api/decisions?page=${state.actionPage}&per_page=${PER_PAGE}`);
+  }
   const list = $("actions");
-  list.replaceChildren(...actions.map(actionItem));
-  if (actions.length === 0)
-    list.append(h("li", { class: "empty" }, "Nothing yet. When a rule acts, it is explained here."));
+  list.replaceChildren(...res.groups.map(decisionItem));
+  if (res.groups.length === 0)
+    list.append(h("li", { class: "empty" }, "Nothing yet. When the hub acts, it is explained here."));
+  const newer = h("button", { type: "button", class: "quiet", disabled: res.page <= 1 }, "← Newer");
+  const older = h("button", { type: "button", class: "quiet", disabled: res.page >= res.pages }, "Older →");
+  newer.addEventListener("click", () => turnPage(-1));
+  older.addEventListener("click", () => turnPage(1));
+  $("actions-pager").replaceChildren(
+    newer,
+    h("span", { class: "page" }, `Page ${res.page} of ${res.pages}`),
+    older,
+  );
+  $("actions-pager").hidden = res.pages <= 1;
 }
 
-function onAction(a) {
-  const list = $("actions");
-  // A replayed event (after a reconnect) may already be in the list the refresh loaded.
-  if ([...list.children].some((li) => li.dataset.key === a.key)) return;
-  list.querySelector(".empty")?.remove();
-  list.prepend(actionItem(a));
-  while (list.children.length > 30) list.lastElementChild.remove();
+async function turnPage(step) {
+  state.actionPage = Math.max(1, state.actionPage + step);
+  try {
+    await loadActions();
+  } catch (err) {
+    if (err instanceof Unauthorized) forgetToken("The token is no longer accepted.");
+  }
+}
+
+// A decision's calls arrive one by one: reload its page once they have settled, not once per call.
+function onAction() {
+  clearTimeout(state.actionReload);
+  state.actionReload = setTimeout(() => {
+    if (state.actionPage === 1) void loadActions().catch(() => {});
+  }, 250);
 }
 
 function showControls(c) {
@@ -545,11 +745,13 @@ async function runLive(controller) {
 // --- start ----------------------------------------------------------------------------------------
 
 async function refresh() {
+  await loadRooms();
   await Promise.all([
     loadControls(),
     loadPeople(),
     loadEpisodes(),
     loadSchedule(),
+    loadWindDowns(),
     loadRules(),
     loadActions(),
     loadHealth(),
@@ -557,6 +759,8 @@ async function refresh() {
 }
 
 async function start() {
+  $("link").textContent = "Connecting…";
+  renderRangeControl();
   $("app").hidden = false;
   $("logout").hidden = false;
   try {
