@@ -4,7 +4,6 @@ import { ActionRunner } from "./actions/index.js";
 import {
   type ApiPlugin,
   buildApi,
-  eventsStreamPlugin,
   type Health,
   resolveApiToken,
   runActionPlugin,
@@ -488,9 +487,6 @@ export class Hub {
         deletePerson: (id) => this.deletePerson(id),
       },
       [
-        eventsStreamPlugin(this.events.byName("events-stream"), {
-          heartbeatMs: this.options.views?.liveHeartbeatMs,
-        }),
         runActionPlugin(runViaActionRunner(this.runner, this.clock)),
         ...this.views.plugins(),
         voiceApiPlugin(this.voice),

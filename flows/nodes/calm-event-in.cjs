@@ -25,6 +25,36 @@ function personOf(data) {
   return undefined;
 }
 
+/**
+ * The hub's stream sends every stress estimate and action log entries; this node has always sent stress
+ * level changes only (score rounded) and actions as `{action: "domain.service", target, data, …}`.
+ * @param {string} type
+ * @param {unknown} data
+ * @returns {unknown} the payload, or undefined to send nothing
+ */
+function payloadFor(type, data) {
+  if (data === null || typeof data !== "object") return data;
+  const d = /** @type {Record<string, any>} */ (data);
+  if (type === "stress") {
+    if (d.previous_level === d.level) return undefined;
+    return { ...d, score: Math.round(Number(d.score)) };
+  }
+  if (type === "action" && d.call && typeof d.call === "object") {
+    return {
+      person: d.person,
+      rule_id: d.rule_id,
+      key: d.key,
+      action: `${d.call.domain}.${d.call.service}`,
+      target: d.call.target,
+      data: d.call.data,
+      result: d.result,
+      detail: d.detail,
+      latency_ms: d.latency_ms,
+    };
+  }
+  return data;
+}
+
 /** @param {any} RED */
 module.exports = function register(RED) {
   /**
@@ -46,8 +76,10 @@ module.exports = function register(RED) {
     }
 
     const unsubscribe = hub.subscribeEvents(
-      (/** @type {string} */ type, /** @type {unknown} */ data) => {
+      (/** @type {string} */ type, /** @type {unknown} */ raw) => {
         if (types && !types.has(type)) return;
+        const data = payloadFor(type, raw);
+        if (data === undefined) return;
         const person = personOf(data);
         if (people && (person === undefined || !people.has(person))) return;
         /** @type {Record<string, unknown>} */

@@ -1,13 +1,3 @@
-import { createHash, timingSafeEqual } from "node:crypto";
-
-/** Compares a presented bearer token with the expected one in constant time (hashing equalizes lengths). */
-export function tokenMatches(header: string | undefined, expected: string): boolean {
-  if (!header?.startsWith("Bearer ")) return false;
-  const given = createHash("sha256").update(header.slice(7).trim()).digest();
-  const want = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(given, want);
-}
-
 /**
  * Counts failures per key in a fixed one-minute window. Only failures are counted, so a key that is blocked
  * is one that kept failing, and nothing that succeeds is ever held back by it.

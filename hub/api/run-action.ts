@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
+import type { FastifyPluginAsync } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ActionOutcome } from "../actions/index.js";
 import { RuleActionSchema } from "../config/index.js";
-import { type ActionCause, ActionResultSchema, type Clock, HubError } from "../core/index.js";
+import { type ActionCause, ActionResultSchema, type Clock, HubError, type Logger } from "../core/index.js";
 import { type PlannedAction, substitutePerson } from "../rules/index.js";
-import type { ApiPlugin } from "./app.js";
+import type { ApiPlugin } from "./deps.js";
 import { ErrorBodySchema } from "./schemas.js";
 
 /** A Home Assistant action as rules write it, plus the person it is for (which fills `{person}`). */
@@ -43,36 +44,44 @@ export type RunAction = (body: RunActionBody) => Promise<RunActionResult>;
  * The body is validated with the rules' action schema; `{person}` is substituted before `runAction` sees it,
  * and `runAction` is where the hub applies its safety caps.
  */
-export function runActionPlugin(runAction: RunAction): ApiPlugin {
-  return (app, deps) => {
-    app.withTypeProvider<ZodTypeProvider>().post(
-      "/api/actions/run",
-      {
-        schema: {
-          tags: ["actions"],
-          description:
-            "Runs one Home Assistant action through the hub's action runner (safety caps, TTL, action log).",
-          body: RunActionBodySchema,
-          response: {
-            200: RunActionResultSchema,
-            400: ErrorBodySchema,
-            401: ErrorBodySchema,
-            403: ErrorBodySchema,
-            409: ErrorBodySchema,
-          },
+export const runActionRoutes: FastifyPluginAsync<{ runAction: RunAction; logger: Logger }> = async (
+  app,
+  { runAction, logger },
+) => {
+  app.withTypeProvider<ZodTypeProvider>().post(
+    "/api/actions/run",
+    {
+      schema: {
+        tags: ["actions"],
+        description:
+          "Runs one Home Assistant action through the hub's action runner (safety caps, TTL, action log).",
+        body: RunActionBodySchema,
+        response: {
+          200: RunActionResultSchema,
+          400: ErrorBodySchema,
+          401: ErrorBodySchema,
+          403: ErrorBodySchema,
+          409: ErrorBodySchema,
         },
       },
-      async (req) => {
-        const body = req.body.person === undefined ? req.body : substitutePerson(req.body, req.body.person);
-        const outcome = await runAction(body);
-        deps.logger.info(
-          { component: "api", action: body.action, person: body.person, result: outcome.result },
-          "action run on request",
-        );
-        if (outcome.result === "refused") throw new HubError("CALM_ERR_SERVICE_NOT_ALLOWED", outcome.detail);
-        return outcome;
-      },
-    );
+    },
+    async (req) => {
+      const body = req.body.person === undefined ? req.body : substitutePerson(req.body, req.body.person);
+      const outcome = await runAction(body);
+      logger.info(
+        { component: "api", action: body.action, person: body.person, result: outcome.result },
+        "action run on request",
+      );
+      if (outcome.result === "refused") throw new HubError("CALM_ERR_SERVICE_NOT_ALLOWED", outcome.detail);
+      return outcome;
+    },
+  );
+};
+
+/** The route as a route group, for the hub's plugin list. */
+export function runActionPlugin(runAction: RunAction): ApiPlugin {
+  return async (app, deps) => {
+    await app.register(runActionRoutes, { runAction, logger: deps.logger });
   };
 }
 

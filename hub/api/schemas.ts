@@ -1,9 +1,16 @@
 import { z } from "zod";
 import { RuleSchema } from "../config/index.js";
-import { ActionCauseSchema, StressLevelSchema, StressStateSchema } from "../core/index.js";
+import {
+  ActionCauseSchema,
+  ERROR_CODES,
+  type HubErrorCode,
+  StressLevelSchema,
+  StressStateSchema,
+} from "../core/index.js";
 
 export const ErrorBodySchema = z.object({
-  code: z.string(),
+  // The closed list: a reply with any other code fails serialization instead of reaching a client.
+  code: z.enum(ERROR_CODES as [HubErrorCode, ...HubErrorCode[]]).describe("hub/core/errors.ts"),
   message: z.string(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });

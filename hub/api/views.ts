@@ -1,5 +1,5 @@
 /** Read-mostly routes behind the dashboard: a person's state and readings, episodes, schedule, controls. */
-import type { FastifyInstance } from "fastify";
+import type { FastifyPluginAsync } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Location, WindDownConfig } from "../config/index.js";
@@ -159,258 +159,256 @@ export const DecisionPageSchema = z.object({
 
 export const RoomSchema = z.object({ id: z.string(), name: z.string() });
 
-export function viewRoutes(deps: ViewDeps) {
-  return (app: FastifyInstance): void => {
-    const r = app.withTypeProvider<ZodTypeProvider>();
+export const viewRoutes: FastifyPluginAsync<ViewDeps> = async (app, deps) => {
+  const r = app.withTypeProvider<ZodTypeProvider>();
 
-    const person = (id: string): { id: string; name: string; state: StressState | null } => {
-      const p = deps.people().find((x) => x.id === id);
-      if (p) return p;
-      if (deps.history.people().includes(id)) return { id, name: id, state: null };
-      throw new HubError("CALM_ERR_NOT_FOUND", `no person "${id}"`);
-    };
-
-    r.get(
-      "/api/people/:id/state",
-      {
-        schema: {
-          tags: ["people"],
-          description: "A person's current stress estimate and running episode.",
-          params: IdParams,
-          response: { 200: PersonStateSchema, ...errors },
-        },
-      },
-      async (req) => {
-        const p = person(req.params.id);
-        const active =
-          deps
-            .episodes()
-            ?.listEpisodes()
-            .find((e) => e.person === p.id && isRunning(e)) ?? null;
-        return {
-          id: p.id,
-          name: p.name,
-          room: deps.room?.(p.id) ?? null,
-          state: p.state,
-          active_episode: active,
-          paused: deps.controls.paused,
-        };
-      },
-    );
-
-    r.get(
-      "/api/people/:id/readings",
-      {
-        schema: {
-          tags: ["people"],
-          description: "Stress scores and heart rate over the last hours, in equal time buckets for a chart.",
-          params: IdParams,
-          querystring: z.object({
-            hours: z.coerce.number().min(0.05).max(168).default(6),
-            points: z.coerce.number().int().min(2).max(1440).default(120),
-          }),
-          response: { 200: ReadingsSchema, ...errors },
-        },
-      },
-      async (req) => {
-        const p = person(req.params.id);
-        const n = req.query.points;
-        const width = (req.query.hours * 3_600_000) / n;
-        // Buckets on multiples of their width since the epoch, so a refresh keeps the same boundaries.
-        const to = Math.ceil(deps.now() / width) * width;
-        const from = to - n * width;
-        const stress = deps.history.series(p.id, from, to, n);
-        const raw = Array.from({ length: n }, () => ({ hr: 0, hrN: 0, vs: 0, vsN: 0, n: 0 }));
-        for (const s of deps.samples(p.id, from, MAX_SAMPLES)) {
-          if (s.measured_at >= to) continue;
-          const slot = raw[Math.min(n - 1, Math.floor((s.measured_at - from) / width))];
-          if (!slot) continue;
-          slot.n++;
-          if (s.hr !== undefined) {
-            slot.hr += s.hr;
-            slot.hrN++;
-          }
-          if (s.stress !== undefined) {
-            slot.vs += s.stress;
-            slot.vsN++;
-          }
-        }
-        const points = [];
-        for (let i = 0; i < n; i++) {
-          const st = stress[i];
-          const rw = raw[i];
-          if (!st && (!rw || rw.n === 0)) continue;
-          points.push({
-            t: Math.round(from + i * width),
-            score: st ? round1(st.mean) : null,
-            max: st ? round1(st.max) : null,
-            level: st ? st.level : null,
-            hr: rw && rw.hrN > 0 ? round1(rw.hr / rw.hrN) : null,
-            vendor_stress: rw && rw.vsN > 0 ? round1(rw.vs / rw.vsN) : null,
-            readings: rw?.n ?? 0,
-          });
-        }
-        return {
-          person: p.id,
-          from: Math.round(from),
-          to: Math.round(to),
-          bucket_ms: Math.round(width),
-          points,
-          bands: deps.bands(),
-        };
-      },
-    );
-
-    r.get(
-      "/api/episodes",
-      {
-        schema: {
-          tags: ["episodes"],
-          description: "Calm episodes, running ones first, then the most recent.",
-          querystring: z.object({
-            active: z
-              .enum(["true", "false"])
-              .optional()
-              .describe("Only running (true) or only finished (false)"),
-          }),
-          response: { 200: z.array(EpisodeViewSchema), ...errors },
-        },
-      },
-      async (req) => {
-        const all = deps.episodes()?.listEpisodes() ?? [];
-        const filtered =
-          req.query.active === undefined
-            ? all
-            : all.filter((e) => isRunning(e) === (req.query.active === "true"));
-        return [...filtered].sort(
-          (a, b) => Number(isRunning(b)) - Number(isRunning(a)) || b.started_at - a.started_at,
-        );
-      },
-    );
-
-    r.post(
-      "/api/episodes/:id/stop",
-      {
-        schema: {
-          tags: ["episodes"],
-          description: "Stops a running calm episode (the dashboard's Stop button).",
-          params: IdParams,
-          response: {
-            200: z.object({ stopped: z.literal(true), episode: EpisodeViewSchema.nullable() }),
-            ...errors,
-          },
-        },
-      },
-      async (req) => {
-        const source = deps.episodes();
-        const by = { kind: "stop" as const, why: "Stop was pressed on the dashboard" };
-        if (!source || !(await source.stopEpisode(req.params.id, by))) {
-          throw new HubError("CALM_ERR_NOT_FOUND", `no running episode "${req.params.id}"`);
-        }
-        const episode = source.listEpisodes().find((e) => e.id === req.params.id) ?? null;
-        if (episode) deps.episodeChanged?.(episode);
-        return { stopped: true as const, episode };
-      },
-    );
-
-    r.get(
-      "/api/schedule",
-      {
-        schema: {
-          tags: ["schedule"],
-          description: "Planned evening wind-downs: the same JSON as `calm-hub schedule --json`.",
-          querystring: z.object({
-            from: z
-              .string()
-              .refine(isDate, "expected a calendar date YYYY-MM-DD")
-              .optional()
-              .describe("First evening; default today in the home's time zone"),
-            days: z.coerce.number().int().min(1).max(366).default(DEFAULT_SCHEDULE_DAYS),
-          }),
-          response: { 200: z.array(ScheduleEntrySchema), ...errors },
-        },
-      },
-      async (req, reply) => {
-        const location = deps.location();
-        if (!location) {
-          return reply.code(409).send({
-            code: "CALM_ERR_NO_LOCATION",
-            message: "the home's location is unknown: set it in the configuration or connect Home Assistant",
-          });
-        }
-        const from = req.query.from ?? localDate(deps.now(), location.time_zone);
-        return planWindDowns(deps.windDowns(), { from, days: req.query.days, location }).map(toScheduleEntry);
-      },
-    );
-
-    r.get(
-      "/api/decisions",
-      {
-        schema: {
-          tags: ["actions"],
-          description:
-            "The action log by decision, newest first: each with its true cause (a reading, a voice request, the Stop button, the wind-down, a Node-RED flow, the API), a one-line summary and its calls.",
-          querystring: z.object({
-            page: z.coerce.number().int().min(1).default(1),
-            per_page: z.coerce.number().int().min(1).max(100).default(8),
-          }),
-          response: { 200: DecisionPageSchema, ...errors },
-        },
-      },
-      async (req) => {
-        const names = new Map(deps.people().map((p) => [p.id, p.name]));
-        const groups = groupActions(deps.actions?.(DECISION_WINDOW) ?? [], (id) =>
-          displayName(id, names.get(id)),
-        );
-        const { page, per_page } = req.query;
-        return {
-          groups: groups.slice((page - 1) * per_page, page * per_page),
-          page,
-          per_page,
-          total: groups.length,
-          pages: Math.max(1, Math.ceil(groups.length / per_page)),
-        };
-      },
-    );
-
-    r.get(
-      "/api/rooms",
-      {
-        schema: {
-          tags: ["hub"],
-          description: "The configured rooms and their names.",
-          response: { 200: z.array(RoomSchema), ...errors },
-        },
-      },
-      async () => deps.rooms?.() ?? [],
-    );
-
-    r.get(
-      "/api/controls",
-      {
-        schema: {
-          tags: ["hub"],
-          description: "Pause switch and mode (also Home Assistant entities).",
-          response: { 200: ControlStateSchema, ...errors },
-        },
-      },
-      async (): Promise<ControlState> => deps.controls.state,
-    );
-
-    r.put(
-      "/api/controls",
-      {
-        schema: {
-          tags: ["hub"],
-          description: "Pauses or resumes all automation, or sets the mode.",
-          body: z.strictObject({ paused: z.boolean().optional(), mode: HubModeSchema.optional() }),
-          response: { 200: ControlStateSchema, ...errors },
-        },
-      },
-      async (req): Promise<ControlState> => deps.controls.update(req.body, "api"),
-    );
+  const person = (id: string): { id: string; name: string; state: StressState | null } => {
+    const p = deps.people().find((x) => x.id === id);
+    if (p) return p;
+    if (deps.history.people().includes(id)) return { id, name: id, state: null };
+    throw new HubError("CALM_ERR_NOT_FOUND", `no person "${id}"`);
   };
-}
+
+  r.get(
+    "/api/people/:id/state",
+    {
+      schema: {
+        tags: ["people"],
+        description: "A person's current stress estimate and running episode.",
+        params: IdParams,
+        response: { 200: PersonStateSchema, ...errors },
+      },
+    },
+    async (req) => {
+      const p = person(req.params.id);
+      const active =
+        deps
+          .episodes()
+          ?.listEpisodes()
+          .find((e) => e.person === p.id && isRunning(e)) ?? null;
+      return {
+        id: p.id,
+        name: p.name,
+        room: deps.room?.(p.id) ?? null,
+        state: p.state,
+        active_episode: active,
+        paused: deps.controls.paused,
+      };
+    },
+  );
+
+  r.get(
+    "/api/people/:id/readings",
+    {
+      schema: {
+        tags: ["people"],
+        description: "Stress scores and heart rate over the last hours, in equal time buckets for a chart.",
+        params: IdParams,
+        querystring: z.object({
+          hours: z.coerce.number().min(0.05).max(168).default(6),
+          points: z.coerce.number().int().min(2).max(1440).default(120),
+        }),
+        response: { 200: ReadingsSchema, ...errors },
+      },
+    },
+    async (req) => {
+      const p = person(req.params.id);
+      const n = req.query.points;
+      const width = (req.query.hours * 3_600_000) / n;
+      // Buckets on multiples of their width since the epoch, so a refresh keeps the same boundaries.
+      const to = Math.ceil(deps.now() / width) * width;
+      const from = to - n * width;
+      const stress = deps.history.series(p.id, from, to, n);
+      const raw = Array.from({ length: n }, () => ({ hr: 0, hrN: 0, vs: 0, vsN: 0, n: 0 }));
+      for (const s of deps.samples(p.id, from, MAX_SAMPLES)) {
+        if (s.measured_at >= to) continue;
+        const slot = raw[Math.min(n - 1, Math.floor((s.measured_at - from) / width))];
+        if (!slot) continue;
+        slot.n++;
+        if (s.hr !== undefined) {
+          slot.hr += s.hr;
+          slot.hrN++;
+        }
+        if (s.stress !== undefined) {
+          slot.vs += s.stress;
+          slot.vsN++;
+        }
+      }
+      const points = [];
+      for (let i = 0; i < n; i++) {
+        const st = stress[i];
+        const rw = raw[i];
+        if (!st && (!rw || rw.n === 0)) continue;
+        points.push({
+          t: Math.round(from + i * width),
+          score: st ? round1(st.mean) : null,
+          max: st ? round1(st.max) : null,
+          level: st ? st.level : null,
+          hr: rw && rw.hrN > 0 ? round1(rw.hr / rw.hrN) : null,
+          vendor_stress: rw && rw.vsN > 0 ? round1(rw.vs / rw.vsN) : null,
+          readings: rw?.n ?? 0,
+        });
+      }
+      return {
+        person: p.id,
+        from: Math.round(from),
+        to: Math.round(to),
+        bucket_ms: Math.round(width),
+        points,
+        bands: deps.bands(),
+      };
+    },
+  );
+
+  r.get(
+    "/api/episodes",
+    {
+      schema: {
+        tags: ["episodes"],
+        description: "Calm episodes, running ones first, then the most recent.",
+        querystring: z.object({
+          active: z
+            .enum(["true", "false"])
+            .optional()
+            .describe("Only running (true) or only finished (false)"),
+        }),
+        response: { 200: z.array(EpisodeViewSchema), ...errors },
+      },
+    },
+    async (req) => {
+      const all = deps.episodes()?.listEpisodes() ?? [];
+      const filtered =
+        req.query.active === undefined
+          ? all
+          : all.filter((e) => isRunning(e) === (req.query.active === "true"));
+      return [...filtered].sort(
+        (a, b) => Number(isRunning(b)) - Number(isRunning(a)) || b.started_at - a.started_at,
+      );
+    },
+  );
+
+  r.post(
+    "/api/episodes/:id/stop",
+    {
+      schema: {
+        tags: ["episodes"],
+        description: "Stops a running calm episode (the dashboard's Stop button).",
+        params: IdParams,
+        response: {
+          200: z.object({ stopped: z.literal(true), episode: EpisodeViewSchema.nullable() }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const source = deps.episodes();
+      const by = { kind: "stop" as const, why: "Stop was pressed on the dashboard" };
+      if (!source || !(await source.stopEpisode(req.params.id, by))) {
+        throw new HubError("CALM_ERR_NOT_FOUND", `no running episode "${req.params.id}"`);
+      }
+      const episode = source.listEpisodes().find((e) => e.id === req.params.id) ?? null;
+      if (episode) deps.episodeChanged?.(episode);
+      return { stopped: true as const, episode };
+    },
+  );
+
+  r.get(
+    "/api/schedule",
+    {
+      schema: {
+        tags: ["schedule"],
+        description: "Planned evening wind-downs: the same JSON as `calm-hub schedule --json`.",
+        querystring: z.object({
+          from: z
+            .string()
+            .refine(isDate, "expected a calendar date YYYY-MM-DD")
+            .optional()
+            .describe("First evening; default today in the home's time zone"),
+          days: z.coerce.number().int().min(1).max(366).default(DEFAULT_SCHEDULE_DAYS),
+        }),
+        response: { 200: z.array(ScheduleEntrySchema), ...errors },
+      },
+    },
+    async (req) => {
+      const location = deps.location();
+      if (!location) {
+        throw new HubError(
+          "CALM_ERR_NO_LOCATION",
+          "the home's location is unknown: set it in the configuration or connect Home Assistant",
+        );
+      }
+      const from = req.query.from ?? localDate(deps.now(), location.time_zone);
+      return planWindDowns(deps.windDowns(), { from, days: req.query.days, location }).map(toScheduleEntry);
+    },
+  );
+
+  r.get(
+    "/api/decisions",
+    {
+      schema: {
+        tags: ["actions"],
+        description:
+          "The action log by decision, newest first: each with its true cause (a reading, a voice request, the Stop button, the wind-down, a Node-RED flow, the API), a one-line summary and its calls.",
+        querystring: z.object({
+          page: z.coerce.number().int().min(1).default(1),
+          per_page: z.coerce.number().int().min(1).max(100).default(8),
+        }),
+        response: { 200: DecisionPageSchema, ...errors },
+      },
+    },
+    async (req) => {
+      const names = new Map(deps.people().map((p) => [p.id, p.name]));
+      const groups = groupActions(deps.actions?.(DECISION_WINDOW) ?? [], (id) =>
+        displayName(id, names.get(id)),
+      );
+      const { page, per_page } = req.query;
+      return {
+        groups: groups.slice((page - 1) * per_page, page * per_page),
+        page,
+        per_page,
+        total: groups.length,
+        pages: Math.max(1, Math.ceil(groups.length / per_page)),
+      };
+    },
+  );
+
+  r.get(
+    "/api/rooms",
+    {
+      schema: {
+        tags: ["hub"],
+        description: "The configured rooms and their names.",
+        response: { 200: z.array(RoomSchema), ...errors },
+      },
+    },
+    async () => deps.rooms?.() ?? [],
+  );
+
+  r.get(
+    "/api/controls",
+    {
+      schema: {
+        tags: ["hub"],
+        description: "Pause switch and mode (also Home Assistant entities).",
+        response: { 200: ControlStateSchema, ...errors },
+      },
+    },
+    async (): Promise<ControlState> => deps.controls.state,
+  );
+
+  r.put(
+    "/api/controls",
+    {
+      schema: {
+        tags: ["hub"],
+        description: "Pauses or resumes all automation, or sets the mode.",
+        body: z.strictObject({ paused: z.boolean().optional(), mode: HubModeSchema.optional() }),
+        response: { 200: ControlStateSchema, ...errors },
+      },
+    },
+    async (req): Promise<ControlState> => deps.controls.update(req.body, "api"),
+  );
+};
 
 function round1(n: number): number {
   return Math.round(n * 10) / 10;

@@ -1,4 +1,5 @@
 import type { Logger } from "./logger.js";
+import { withTimeout } from "./timeout.js";
 
 /** Anything with a connection or a timer: started in order, stopped in reverse by one list. */
 export interface Component {
@@ -73,7 +74,7 @@ export class Lifecycle {
         await withTimeout(
           Promise.resolve().then(() => c.stop()),
           this.stopTimeoutMs,
-          c.name,
+          () => new Error(`${c.name} did not stop within ${this.stopTimeoutMs} ms`),
         );
       } catch (err) {
         this.logger.error(
@@ -82,19 +83,5 @@ export class Lifecycle {
         );
       }
     }
-  }
-}
-
-async function withTimeout<T>(p: Promise<T>, ms: number, name: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      p,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${name} did not stop within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
   }
 }

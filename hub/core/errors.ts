@@ -1,23 +1,63 @@
-export type HubErrorCode =
-  | "CALM_ERR_CONFIG_INVALID"
-  | "CALM_ERR_CONFIG_READ"
-  | "CALM_ERR_DATA_DIR"
-  | "CALM_ERR_RULE_INVALID"
-  | "CALM_ERR_RULE_NOT_FOUND"
-  | "CALM_ERR_PAYLOAD_INVALID"
-  | "CALM_ERR_HA_CANNOT_CONNECT"
-  | "CALM_ERR_HA_INVALID_AUTH"
-  | "CALM_ERR_HA_CONNECTION_LOST"
-  | "CALM_ERR_HA_SERVICE"
-  | "CALM_ERR_HA_TIMEOUT"
-  | "CALM_ERR_NOT_FOUND"
-  | "CALM_ERR_SERVICE_NOT_ALLOWED"
-  | "CALM_ERR_STORE_VERSION"
-  | "CALM_ERR_USAGE";
+/**
+ * The closed list of the hub's error codes, each with the HTTP status the API answers it with. A code that is
+ * not here cannot be thrown (HubError takes only these) and cannot reach a client: the API's one error handler
+ * turns every HubError into `{code, message}` with this status, and test/api/errors.test.ts fails on any
+ * `CALM_ERR_` literal in hub/ that is not in this list or that builds an error body by hand.
+ * Codes for failures that never happen inside a request (config, data folder, CLI usage) still carry a
+ * status: a later route that runs into one answers it consistently instead of with a guess.
+ */
+export const ERROR_STATUS = {
+  /** A request that does not match its schema (query, params, body, or a body fastify could not parse). */
+  CALM_ERR_BAD_REQUEST: 400,
+  CALM_ERR_CONFIG_INVALID: 400,
+  CALM_ERR_CONFIG_READ: 500,
+  CALM_ERR_DATA_DIR: 500,
+  CALM_ERR_RULE_INVALID: 400,
+  CALM_ERR_RULE_NOT_FOUND: 404,
+  CALM_ERR_PAYLOAD_INVALID: 400,
+  CALM_ERR_USAGE: 400,
+  CALM_ERR_NOT_FOUND: 404,
+  /** Missing or wrong bearer token. */
+  CALM_ERR_UNAUTHORIZED: 401,
+  /** Too many failed authentications from one client this minute. */
+  CALM_ERR_RATE_LIMIT: 429,
+  /** A Host header the hub does not answer to (DNS rebinding defence). */
+  CALM_ERR_HOST_NOT_ALLOWED: 403,
+  CALM_ERR_SERVICE_NOT_ALLOWED: 403,
+  CALM_ERR_TOO_LARGE: 413,
+  CALM_ERR_UNSUPPORTED_MEDIA_TYPE: 415,
+  /** Too many event streams open. */
+  CALM_ERR_BUSY: 503,
+  CALM_ERR_NO_LOCATION: 409,
+  /** The database was written by a newer Calm Hub; it is left untouched (a start-up error). */
+  CALM_ERR_STORE_VERSION: 500,
+  CALM_ERR_VOICE_DISABLED: 409,
+  CALM_ERR_HA_CANNOT_CONNECT: 503,
+  CALM_ERR_HA_INVALID_AUTH: 503,
+  CALM_ERR_HA_CONNECTION_LOST: 503,
+  CALM_ERR_HA_SERVICE: 502,
+  CALM_ERR_HA_TIMEOUT: 504,
+  /** Anything that is not a HubError: the client learns nothing more, the log gets the message. */
+  CALM_ERR_INTERNAL: 500,
+} as const satisfies Record<`CALM_ERR_${string}`, number>;
+
+export type HubErrorCode = keyof typeof ERROR_STATUS;
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as HubErrorCode[];
+
+export function isHubErrorCode(code: unknown): code is HubErrorCode {
+  return typeof code === "string" && Object.hasOwn(ERROR_STATUS, code);
+}
 
 export interface Issue {
   path: string;
   message: string;
+}
+
+/** The one shape every error the API sends has. */
+export interface ErrorBody {
+  code: HubErrorCode;
+  message: string;
+  issues?: Issue[];
 }
 
 export class HubError extends Error {
@@ -26,6 +66,11 @@ export class HubError extends Error {
     super(message, options);
     this.code = code;
     this.name = new.target.name;
+  }
+
+  /** The HTTP status this error is answered with. */
+  get status(): number {
+    return ERROR_STATUS[this.code];
   }
 }
 
@@ -36,6 +81,11 @@ export class ValidationError extends HubError {
     super(code, message);
     this.issues = issues;
   }
+}
+
+/** The body for a code, for the few places that answer outside fastify's error handler (Node-RED's editor). */
+export function errorBody(code: HubErrorCode, message: string, issues?: Issue[]): ErrorBody {
+  return issues === undefined ? { code, message } : { code, message, issues };
 }
 
 export function toError(err: unknown): Error {

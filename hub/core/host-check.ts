@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { type ErrorBody, errorBody } from "./errors.js";
 
 /**
  * DNS rebinding defence: a web page can make its own name resolve to 127.0.0.1 and then talk to a local
@@ -49,10 +50,10 @@ export function hostAllowed(header: string | undefined, policy: HostPolicy): boo
 }
 
 /** The refusal both HTTP servers send, naming the setting that fixes it. */
-export function hostRefusal(header: string | undefined, setting: string): { code: string; message: string } {
+export function hostRefusal(header: string | undefined, setting: string): ErrorBody {
   const name = hostName(header) ?? "(none)";
-  return {
-    code: "CALM_ERR_HOST_NOT_ALLOWED",
-    message: `Host "${name}" is not allowed; add it to ${setting} if you reach the hub by that name`,
-  };
+  return errorBody(
+    "CALM_ERR_HOST_NOT_ALLOWED",
+    `Host "${name}" is not allowed; add it to ${setting} if you reach the hub by that name`,
+  );
 }

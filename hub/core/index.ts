@@ -27,7 +27,18 @@ export {
 } from "./cause.js";
 export { type Cancel, type Clock, FakeClock, systemClock } from "./clock.js";
 export { type Component, component, Lifecycle, Subscriptions } from "./component.js";
-export { HubError, type HubErrorCode, type Issue, toError, ValidationError } from "./errors.js";
+export {
+  ERROR_CODES,
+  ERROR_STATUS,
+  type ErrorBody,
+  errorBody,
+  HubError,
+  type HubErrorCode,
+  type Issue,
+  isHubErrorCode,
+  toError,
+  ValidationError,
+} from "./errors.js";
 export {
   ACTION_RESULTS,
   type ActionOrigin,
@@ -81,6 +92,7 @@ export {
   serviceAllowed,
 } from "./service-policy.js";
 export { type StressLevel, StressLevelSchema, type StressState, StressStateSchema } from "./stress.js";
+export { withTimeout } from "./timeout.js";
 export { uniqueId } from "./unique.js";
 export {
   formatZoned,

@@ -1,15 +1,18 @@
 /**
  * What people see, wired to the hub in one place: Home Assistant discovery entities, the stress history
- * behind the charts, Prometheus metrics, the live stream, the dashboard's API routes and the page itself.
+ * behind the charts, Prometheus metrics, the event stream, the dashboard's API routes and the page itself.
  */
 import {
   type ApiPlugin,
   type EpisodeSource,
   type EpisodeView,
+  EventStream,
   isRunning,
-  LiveStream,
   Metrics,
   metricsRoutes,
+  routeGroup,
+  streamHubEvents,
+  streamRoutes,
   viewRoutes,
 } from "../api/index.js";
 import type { Config, Location } from "../config/index.js";
@@ -64,7 +67,8 @@ const OWNER = "views";
 export class HubViews {
   readonly history: StressHistory;
   readonly metrics: Metrics;
-  readonly live: LiveStream;
+  /** The one event stream (GET /api/stream), for the dashboard and Node-RED alike. */
+  readonly stream: EventStream;
   readonly discovery: MqttDiscovery | undefined;
   readonly episodeSource: EpisodeSource;
   private readonly hub: ViewsHost;
@@ -79,12 +83,12 @@ export class HubViews {
       links: () => hub.links(),
       paused: () => hub.controls.paused,
       people: () => hub.people().length,
-      liveClients: () => this.live.clientCount,
+      liveClients: () => this.stream.clientCount,
       uptimeS: () => hub.uptimeS(),
       version: VERSION,
     });
-    this.live = new LiveStream({
-      events: hub.bus.owner("live-stream"),
+    this.stream = new EventStream({
+      logger: hub.logger,
       now: () => hub.clock.now(),
       ...(options.liveHeartbeatMs === undefined ? {} : { heartbeatMs: options.liveHeartbeatMs }),
     });
@@ -119,7 +123,8 @@ export class HubViews {
     bus.on("decision", (d: Decision) => this.metrics.decision(d.outcome));
     bus.on("action", (o: ActionOutcome) => this.metrics.action(o.result, o.latency_ms));
     bus.on("episode", (e) => this.episodeChanged({ ...e, ended_at: e.ended_at ?? undefined }));
-    this.offControls = this.hub.controls.onChange((s: ControlState) => this.live.control(s));
+    streamHubEvents(this.stream, bus, () => this.hub.clock.now());
+    this.offControls = this.hub.controls.onChange((s: ControlState) => this.stream.publish("control", s));
     this.discovery?.start();
   }
 
@@ -128,14 +133,13 @@ export class HubViews {
     this.offControls?.();
     this.offControls = undefined;
     this.discovery?.stop();
-    this.live.close();
+    this.stream.endClients();
   }
 
   private offControls: (() => void) | undefined;
 
-  /** An episode started, ended or was stopped: tell the dashboards and Home Assistant. */
+  /** An episode started, ended or was stopped: tell Home Assistant (the stream has it from the bus itself). */
   episodeChanged(e: EpisodeView): void {
-    this.live.episode(e);
     const running = this.episodeSource.listEpisodes().some((x) => x.person === e.person && isRunning(x));
     this.discovery?.publishEpisode(e.person, running);
   }
@@ -143,13 +147,14 @@ export class HubViews {
   /** Per-person delete. */
   forget(person: string): void {
     this.history.forget(person);
+    this.stream.forget(person);
   }
 
   /** The API route groups, in registration order. */
   plugins(): ApiPlugin[] {
     const hub = this.hub;
     return [
-      viewRoutes({
+      routeGroup(viewRoutes, {
         now: () => hub.clock.now(),
         people: () => hub.people(),
         room: (id) => own(hub.config.people, id)?.room,
@@ -164,8 +169,8 @@ export class HubViews {
         actions: (limit) => hub.store.actions.recent(limit),
         rooms: () => Object.entries(hub.config.rooms).map(([id, r]) => ({ id, name: r.name ?? id })),
       }),
-      this.live.routes(),
-      metricsRoutes(this.metrics),
+      routeGroup(streamRoutes, { stream: this.stream }),
+      routeGroup(metricsRoutes, { metrics: this.metrics }),
       dashboardPage(),
     ];
   }

@@ -11,7 +11,7 @@ import {
   type HassEvent,
   subscribeEntities,
 } from "home-assistant-js-websocket";
-import { background, type Logger } from "../core/index.js";
+import { background, type Logger, withTimeout } from "../core/index.js";
 import { applyCompressed, type CompressedEvent } from "./compressed-entities.js";
 import { HaError, notConnected, toHaError } from "./errors.js";
 
@@ -163,28 +163,16 @@ export class HaLink {
     if (!conn || this.linkState !== "online") {
       throw notConnected(this.linkState);
     }
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new HaError(
-              "CALM_ERR_HA_TIMEOUT",
-              `no answer from Home Assistant within ${this.opts.callTimeoutMs} ms`,
-            ),
-          ),
-        this.opts.callTimeoutMs,
-      );
-    });
+    const ms = this.opts.callTimeoutMs;
     try {
-      const result = (await Promise.race([callService(conn, domain, service, data, target), timeout])) as {
-        context?: { id?: string };
-      } | null;
+      const result = (await withTimeout(
+        callService(conn, domain, service, data, target),
+        ms,
+        () => new HaError("CALM_ERR_HA_TIMEOUT", `no answer from Home Assistant within ${ms} ms`),
+      )) as { context?: { id?: string } } | null;
       return { context_id: result?.context?.id ?? "" };
     } catch (err) {
       throw toHaError(err);
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -8,6 +8,7 @@ export {
   slug,
 } from "./discovery.js";
 export {
+  credentialOptions,
   fatalConnectProblem,
   type MessageHandler,
   MqttLink,

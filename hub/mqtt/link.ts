@@ -35,6 +35,25 @@ function isProtocolRefusal(err: Error & { code?: unknown }): boolean {
   return err.code === 1 || err.code === 132;
 }
 
+/** The broker login and TLS files of the config's `mqtt:` section, as mqtt.js takes them. */
+export function credentialOptions(o: {
+  username?: string | undefined;
+  password?: string | undefined;
+  caFile?: string | undefined;
+  certFile?: string | undefined;
+  keyFile?: string | undefined;
+  rejectUnauthorized?: boolean | undefined;
+}): IClientOptions {
+  const options: IClientOptions = {};
+  if (o.username !== undefined) options.username = o.username;
+  if (o.password !== undefined) options.password = o.password;
+  if (o.caFile) options.ca = readFileSync(o.caFile);
+  if (o.certFile) options.cert = readFileSync(o.certFile);
+  if (o.keyFile) options.key = readFileSync(o.keyFile);
+  if (o.rejectUnauthorized === false) options.rejectUnauthorized = false;
+  return options;
+}
+
 /**
  * The hub's single MQTT connection: a persistent session (fixed client id, clean: false, QoS 1) so that the
  * broker queues readings while the hub restarts, and a retained last will so that everyone sees the hub go.
@@ -138,12 +157,7 @@ export class MqttLink {
         // risks nothing, and TCP flow control still bounds what is read.
         receiveMaximum: RECEIVE_MAXIMUM,
       };
-    if (o.username !== undefined) options.username = o.username;
-    if (o.password !== undefined) options.password = o.password;
-    if (o.caFile) options.ca = readFileSync(o.caFile);
-    if (o.certFile) options.cert = readFileSync(o.certFile);
-    if (o.keyFile) options.key = readFileSync(o.keyFile);
-    if (o.rejectUnauthorized === false) options.rejectUnauthorized = false;
+    Object.assign(options, credentialOptions(o));
 
     const client = mqtt.connect(o.url, options);
     this.client = client;

@@ -5,7 +5,7 @@ import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { type Config, loadConfig, parseConfig } from "../config/index.js";
 import { type Clock, silentLogger, systemClock, ValidationError } from "../core/index.js";
 import { HaLink } from "../ha/index.js";
-import { fatalConnectProblem, redactUrl } from "../mqtt/index.js";
+import { credentialOptions, fatalConnectProblem, redactUrl } from "../mqtt/index.js";
 import { describeValues, SourceWatch, type WatchEvent, type WatchedSource } from "./watch.js";
 
 export interface TestSourceIo {
@@ -186,12 +186,17 @@ async function connectMqtt(config: Config): Promise<MqttClient> {
     reconnectPeriod: 2_000,
     connectTimeout: MQTT_CONNECT_TIMEOUT_MS,
   };
-  if (m.username !== undefined) options.username = m.username;
-  if (m.password !== undefined) options.password = m.password;
-  if (m.ca_file) options.ca = readFileSync(m.ca_file);
-  if (m.cert_file) options.cert = readFileSync(m.cert_file);
-  if (m.key_file) options.key = readFileSync(m.key_file);
-  if (m.reject_unauthorized === false) options.rejectUnauthorized = false;
+  Object.assign(
+    options,
+    credentialOptions({
+      username: m.username,
+      password: m.password,
+      caFile: m.ca_file,
+      certFile: m.cert_file,
+      keyFile: m.key_file,
+      rejectUnauthorized: m.reject_unauthorized,
+    }),
+  );
   const client = mqtt.connect(m.url, options);
   await new Promise<void>((resolve, reject) => {
     const fail = (err: Error): void => {

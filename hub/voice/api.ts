@@ -2,6 +2,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ApiPlugin } from "../api/index.js";
 import { ErrorBodySchema } from "../api/index.js";
+import { HubError } from "../core/index.js";
 import { IntentSchema } from "./intents.js";
 import type { VoiceReply, VoiceRequest } from "./service.js";
 
@@ -39,9 +40,8 @@ export function voiceApiPlugin(voice: {
           },
         },
       },
-      async (req, reply) => {
-        if (!voice.enabled)
-          return reply.code(409).send({ code: "CALM_ERR_VOICE_DISABLED", message: "voice is switched off" });
+      async (req) => {
+        if (!voice.enabled) throw new HubError("CALM_ERR_VOICE_DISABLED", "voice is switched off");
         const res = await voice.handle(req.body);
         return { speech: res.speech, intent: res.intent };
       },

@@ -3,8 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApi } from "../../hub/api/index.js";
-import { viewRoutes } from "../../hub/api/views.js";
+import { buildApi, Metrics, routeGroup, viewRoutes } from "../../hub/api/index.js";
 import { LocationSchema, WindDownConfigSchema } from "../../hub/config/index.js";
 import { HubControls } from "../../hub/controls/index.js";
 import { silentLogger } from "../../hub/core/index.js";
@@ -41,7 +40,7 @@ describe("bearer token", () => {
     ["GET", "/api/schedule"],
     ["GET", "/api/controls"],
     ["PUT", "/api/controls"],
-    ["GET", "/api/live"],
+    ["GET", "/api/stream"],
     ["GET", "/metrics"],
   ] as const)("%s %s answers 401 without a token", async (method, url) => {
     const res = await f.hub.api?.inject({ method, url });
@@ -279,7 +278,6 @@ describe("GET /metrics", () => {
   });
 
   it("counts action latencies into the right buckets", async () => {
-    const { Metrics } = await import("../../hub/api/metrics.js");
     const m = new Metrics({
       ingest: () => ({ accepted: 0, rejected: {} }),
       links: () => ({ mqtt: "online", home_assistant: "online" }),
@@ -288,22 +286,26 @@ describe("GET /metrics", () => {
     m.action("ok", 40);
     m.action("ok", 300);
     m.action("error", null);
-    const text = m.render();
+    const text = await m.render();
     expect(text).toContain('calm_action_latency_seconds_bucket{le="0.025"} 0');
     expect(text).toContain('calm_action_latency_seconds_bucket{le="0.05"} 1');
     expect(text).toContain('calm_action_latency_seconds_bucket{le="0.5"} 2');
     expect(text).toContain('calm_action_latency_seconds_bucket{le="+Inf"} 2');
-    expect(text).toContain("calm_action_latency_seconds_sum 0.34");
+    expect(Number(text.match(/^calm_action_latency_seconds_sum (\S+)$/m)?.[1])).toBeCloseTo(0.34, 9);
     expect(text).toContain('calm_actions_total{result="error"} 1');
   });
 });
 
-describe("GET /api/live", () => {
+describe("GET /api/stream (what the dashboard follows)", () => {
   it("streams stress, episode and control events to a token holder", async () => {
     const controller = new AbortController();
-    const res = await fetch(`${f.hub.apiUrl}/api/live`, { headers: AUTH, signal: controller.signal });
+    const res = await fetch(`${f.hub.apiUrl}/api/stream?types=stress,episode,control`, {
+      headers: AUTH,
+      signal: controller.signal,
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     const decoder = new TextDecoder();
     let text = "";
@@ -316,14 +318,14 @@ describe("GET /api/live", () => {
         text += decoder.decode(value, { stream: true });
       }
     };
-    await until(/event: ready\n/);
+    await until(/: connected\n/);
     await reading("bob", { ts: Date.now(), stress: 72 });
-    const stress = await until(/event: stress\ndata: (.*)\n\n/);
+    const stress = await until(/event: stress\nid: \d+\ndata: (.*"person":"bob".*)\n\n/);
     expect(JSON.parse(stress[1] ?? "")).toMatchObject({ person: "bob", score: 72, level: "high" });
     const e = await f.episodes.start("bob", "Study", "test");
     await f.hub.api?.inject({ method: "POST", url: `/api/episodes/${e.id}/stop`, headers: AUTH });
     const episode = await until(
-      new RegExp(`event: episode\\ndata: (.*"id":"${e.id}".*"state":"ended".*)\\n\\n`),
+      new RegExp(`event: episode\\nid: \\d+\\ndata: (.*"id":"${e.id}".*"state":"ended".*)\\n\\n`),
     );
     expect(JSON.parse(episode[1] ?? "")).toMatchObject({ id: e.id, ended_at: expect.any(Number) });
     await f.hub.api?.inject({
@@ -332,12 +334,12 @@ describe("GET /api/live", () => {
       headers: AUTH,
       payload: { mode: "sleep" },
     });
-    const control = await until(/event: control\ndata: (.*"mode":"sleep".*)\n\n/);
+    const control = await until(/event: control\nid: \d+\ndata: (.*"mode":"sleep".*)\n\n/);
     expect(JSON.parse(control[1] ?? "")).toMatchObject({ paused: false, mode: "sleep" });
     await until(/: heartbeat\n\n/);
-    expect(f.hub.views.live.clientCount).toBe(1);
+    expect(f.hub.views.stream.clientCount).toBe(1);
     controller.abort();
-    await waitFor(() => f.hub.views.live.clientCount === 0, { what: "the stream to close" });
+    await waitFor(() => f.hub.views.stream.clientCount === 0, { what: "the stream to close" });
   });
 });
 
@@ -352,7 +354,7 @@ describe("OpenAPI", () => {
       "/api/episodes",
       "/api/episodes/{id}/stop",
       "/api/schedule",
-      "/api/live",
+      "/api/stream",
       "/metrics",
       "/api/controls",
     ]) {
@@ -399,7 +401,7 @@ describe("GET /api/schedule (buildApi with a real store)", () => {
         deletePerson: (id) => store.deletePerson(id),
       },
       [
-        viewRoutes({
+        routeGroup(viewRoutes, {
           now: () => now,
           people: () => [],
           history: new StressHistory(),

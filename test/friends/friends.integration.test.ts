@@ -5,8 +5,7 @@
 import type { MqttClient } from "mqtt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { HaSimulator } from "../../devices/ha-sim/index.js";
-import { createRootLogger } from "../../hub/core/index.js";
-import { type SuggestionRecord, SuggestionRecordSchema } from "../../hub/friends/index.js";
+import { SuggestionRecordSchema } from "../../hub/friends/index.js";
 import { startTestBroker, type TestBroker } from "../support/broker.js";
 import { type CapturedLog, captureLog } from "../support/capture-log.js";
 import { connectWearable, publishReading } from "../support/hub.js";

@@ -94,9 +94,13 @@ describe("pause and mode in the action runner", () => {
     const h = await start();
     h.controls.setPaused(true, "api");
     await reading(h, 92);
-    const held = await waitFor(() => logged(h, (e) => e.rule_id === "calm-episode"), {
-      what: "the rule's action in the log",
-    });
+    // Claimed first (pending), then decided: wait for the decision, not the claim.
+    const held = await waitFor(
+      () => logged(h, (e) => e.rule_id === "calm-episode" && e.result !== "pending"),
+      {
+        what: "the rule's action decided in the log",
+      },
+    );
     expect(held).toMatchObject({ result: "refused", detail: "automation is paused" });
     expect(h.episodes.activeEpisodes()).toHaveLength(0);
     expect(lightCalls()).toHaveLength(0);
@@ -132,7 +136,7 @@ describe("pause and mode in the action runner", () => {
     expect(sim.getState("media_player.living_room")?.attributes.volume_level).toBe(0.1);
     h.controls.setPaused(true, "home_assistant");
     await passTime(clock, 2_500, 500);
-    const step = await waitFor(() => logged(h, (e) => e.key.includes(":ramp-0:")), {
+    const step = await waitFor(() => logged(h, (e) => e.key.includes(":ramp-0:") && e.result !== "pending"), {
       what: "the first ramp step in the log",
     });
     expect(step.result).toBe("refused");
@@ -143,8 +147,13 @@ describe("pause and mode in the action runner", () => {
     await waitFor(() => sim.getState("light.living_room")?.attributes.brightness === 200, {
       what: "the light given back",
     });
-    const restore = logged(h, (e) => e.key.includes(":restore:"));
-    expect(restore?.result).toBe("ok");
+    const restore = await waitFor(
+      () => logged(h, (e) => e.key.includes(":restore:") && e.result !== "pending"),
+      {
+        what: "the restore decided in the log",
+      },
+    );
+    expect(restore.result).toBe("ok");
   });
 
   it("guests: an automatic episode eases the light but plays no sound", async () => {
@@ -165,9 +174,13 @@ describe("pause and mode in the action runner", () => {
     const h = await start();
     h.controls.setMode("away", "home_assistant");
     await reading(h, 92);
-    const held = await waitFor(() => logged(h, (e) => e.rule_id === "calm-episode"), {
-      what: "the rule's action in the log",
-    });
+    // Claimed first (pending), then decided: wait for the decision, not the claim.
+    const held = await waitFor(
+      () => logged(h, (e) => e.rule_id === "calm-episode" && e.result !== "pending"),
+      {
+        what: "the rule's action decided in the log",
+      },
+    );
     expect(held.result).toBe("refused");
     expect(lightCalls()).toHaveLength(0);
 

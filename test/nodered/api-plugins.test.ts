@@ -41,15 +41,15 @@ async function readStream(res: Response, until: (text: string) => boolean): Prom
   return text;
 }
 
-describe("GET /api/events", () => {
+describe("GET /api/stream (what calm-event in follows)", () => {
   it("needs the bearer token", async () => {
-    const res = await fetch(`${hub.url}/api/events`);
+    const res = await fetch(`${hub.url}/api/stream`);
     expect(res.status).toBe(401);
   });
 
   it("streams the requested event types, with heartbeats", async () => {
     const controller = new AbortController();
-    const res = await fetch(`${hub.url}/api/events?types=decision`, {
+    const res = await fetch(`${hub.url}/api/stream?types=decision`, {
       headers: { authorization: `Bearer ${hub.token}` },
       signal: controller.signal,
     });

@@ -103,13 +103,16 @@ async function hubRequest(link, method, path, body, options = {}) {
 
 /**
  * Splits a server-sent events byte stream into events. Handles `event:`, `data:` (joined by newlines),
- * comments and both line endings; `id:` and `retry:` are ignored by this client.
+ * comments and both line endings. `lastId` is the last `id:` seen (sent back as Last-Event-ID on a
+ * reconnect); `retry:` is ignored by this client.
  */
 class SseParser {
   /** @param {(type: string, data: string) => void} onEvent */
   constructor(onEvent) {
     this.onEvent = onEvent;
     this.buffer = "";
+    /** @type {string | undefined} */
+    this.lastId = undefined;
     this.type = "";
     /** @type {string[]} */
     this.data = [];
@@ -143,12 +146,14 @@ class SseParser {
     if (value.startsWith(" ")) value = value.slice(1);
     if (field === "event") this.type = value;
     else if (field === "data") this.data.push(value);
+    else if (field === "id") this.lastId = value;
   }
 }
 
 /**
- * Follows the hub's event stream, reconnecting with exponential backoff (1 s doubling to 30 s, reset once a
- * connection is established).
+ * Follows the hub's event stream (`GET /api/stream`), reconnecting with exponential backoff (1 s doubling to
+ * 30 s, reset once a connection is established). A reconnect sends the last event id, so the hub first
+ * replays what was missed while the connection was down.
  * @param {{
  *   link: () => { url: string, token: string },
  *   path?: string,
@@ -162,8 +167,10 @@ class SseParser {
 function followEventStream(options) {
   const minDelay = options.minDelayMs ?? 1_000;
   const maxDelay = options.maxDelayMs ?? 30_000;
-  const path = options.path ?? "/api/events";
+  const path = options.path ?? "/api/stream";
   let closed = false;
+  /** @type {string | undefined} */
+  let lastId;
   let delay = minDelay;
   /** @type {AbortController | undefined} */
   let controller;
@@ -182,10 +189,10 @@ function followEventStream(options) {
     controller = new AbortController();
     options.onState("connecting");
     try {
-      const res = await fetch(trimUrl(link.url) + path, {
-        headers: { accept: "text/event-stream", authorization: `Bearer ${link.token}` },
-        signal: controller.signal,
-      });
+      /** @type {Record<string, string>} */
+      const headers = { accept: "text/event-stream", authorization: `Bearer ${link.token}` };
+      if (lastId !== undefined) headers["last-event-id"] = lastId;
+      const res = await fetch(trimUrl(link.url) + path, { headers, signal: controller.signal });
       if (res.status === 401) {
         options.onState("unauthorized");
         await res.body?.cancel();
@@ -206,6 +213,7 @@ function followEventStream(options) {
         } catch {
           // Not JSON: hand the text on as it is.
         }
+        lastId = parser.lastId;
         options.onEvent(type, value);
       });
       const decoder = new TextDecoder();

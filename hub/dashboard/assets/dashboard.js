@@ -1,5 +1,5 @@
 // Calm Hub dashboard. Plain browser JavaScript, no build step, nothing loaded from elsewhere.
-// Data comes from the hub's API with the bearer token; updates arrive on /api/live (server-sent events,
+// Data comes from the hub's API with the bearer token; updates arrive on /api/stream (server-sent events,
 // read with fetch so that the token travels in a header, never in a URL).
 
 const TOKEN_KEY = "calm-hub.token";
@@ -694,18 +694,22 @@ function handleEvent(name, data) {
   else if (name === "action") onAction(data);
   else if (name === "episode") mergeEpisode(data);
   else if (name === "control") showControls(data);
-  else if (name === "ready") document.body.dataset.live = "open";
 }
 
+// The event types the page shows; the stream sends only these.
+const LIVE_TYPES = "stress,action,episode,control";
+
 async function runLive(controller) {
+  // The id of the last event seen: after a reconnect the hub first sends what was missed in between.
+  let lastId;
   while (!controller.signal.aborted) {
     try {
-      const res = await fetch("api/live", {
-        headers: { authorization: `Bearer ${state.token}`, accept: "text/event-stream" },
-        signal: controller.signal,
-      });
+      const headers = { authorization: `Bearer ${state.token}`, accept: "text/event-stream" };
+      if (lastId !== undefined) headers["last-event-id"] = lastId;
+      const res = await fetch(`api/stream?types=${LIVE_TYPES}`, { headers, signal: controller.signal });
       if (res.status === 401) return forgetToken("The token is no longer accepted.");
       if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+      document.body.dataset.live = "open";
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = "";
       for (;;) {
@@ -721,6 +725,7 @@ async function runLive(controller) {
           let data = "";
           for (const line of frame.split("\n")) {
             if (line.startsWith("event:")) name = line.slice(6).trim();
+            else if (line.startsWith("id:")) lastId = line.slice(3).trim();
             else if (line.startsWith("data:")) data += line.slice(5).trim();
           }
           if (data) handleEvent(name, JSON.parse(data));
