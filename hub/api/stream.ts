@@ -217,7 +217,11 @@ export function streamHubEvents(
   source: BusSubscriber<HubEvents>,
   now: () => number,
 ): () => void {
-  const onStress = (s: StressState, previous: StressState | undefined): void =>
+  // Every reading makes an estimate: with nobody watching they are neither kept nor built (a reconnecting
+  // client gets the next one within a reading; levels and scores are in /api/people). Decisions, actions and
+  // episodes are always kept for Last-Event-ID replay.
+  const onStress = (s: StressState, previous: StressState | undefined): void => {
+    if (stream.clientCount === 0) return;
     stream.publish("stress", {
       person: s.person,
       level: s.level,
@@ -227,6 +231,7 @@ export function streamHubEvents(
       since: s.since,
       reason: s.reason,
     });
+  };
   const onDecision = (d: Decision): void => stream.publish("decision", { ...d, at: now() });
   const onAction = (o: ActionOutcome): void => {
     const a = o.action;

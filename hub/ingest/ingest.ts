@@ -70,20 +70,24 @@ export class Ingest {
     this.epoch = opts.clock.now();
   }
 
-  private readonly routeCache = new Map<string, Route | null>();
+  private readonly routeCache = new Map<string, { route: Route; person: string } | null>();
   /** People accepted without being configured, counted against maxPeople. */
   private readonly unknownPeople = new Set<string>();
 
-  /** Topic → route, remembered: matching filters on every message costs more than the rest of routing. */
-  private routeFor(topic: string): Route | undefined {
-    let route = this.routeCache.get(topic);
-    if (route === undefined) {
-      route = this.opts.routes.find((r) => topicMatches(r.filter, topic)) ?? null;
+  /**
+   * Topic → route and person, remembered: matching filters on every message costs more than the rest of
+   * routing. The person is the route's own, or the level its `+` matched, so a base topic of any depth works.
+   */
+  private routeFor(topic: string): { route: Route; person: string } | undefined {
+    let hit = this.routeCache.get(topic);
+    if (hit === undefined) {
+      const route = this.opts.routes.find((r) => topicMatches(r.filter, topic));
+      hit = route ? { route, person: route.person ?? wildcardLevel(route.filter, topic) ?? "" } : null;
       // Bounded: unknown topics from a misbehaving publisher must not grow it without end.
       if (this.routeCache.size > 10_000) this.routeCache.clear();
-      this.routeCache.set(topic, route);
+      this.routeCache.set(topic, hit);
     }
-    return route ?? undefined;
+    return hit ?? undefined;
   }
 
   /** The MQTT filters to subscribe to. */
@@ -93,10 +97,9 @@ export class Ingest {
 
   handle(topic: string, payload: Uint8Array): IngestedSample[] {
     const now = this.opts.clock.now();
-    const route = this.routeFor(topic);
-    if (!route) return this.reject("unknown_topic", topic, "no route for topic");
-    // The person is the level the route's `+` matched, so a base topic of any depth works.
-    const person = route.person ?? wildcardLevel(route.filter, topic) ?? "";
+    const hit = this.routeFor(topic);
+    if (!hit) return this.reject("unknown_topic", topic, "no route for topic");
+    const { route, person } = hit;
     if (!PERSON_ID_PATTERN.test(person))
       return this.reject("unknown_topic", topic, "person id must be lowercase letters, digits, - or _");
     if (route.person === undefined && !this.opts.knownPeople.has(person) && !this.unknownPeople.has(person)) {
