@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { type Config, loadConfig, parseConfig } from "../config/index.js";
