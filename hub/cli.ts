@@ -175,7 +175,7 @@ const STARTED_BY = process.ppid;
  */
 export async function runUntilSignal(
   hub: Hub,
-  stops: { before?: () => Promise<void>; after?: () => Promise<void> } = {},
+  stops: { before?: () => Promise<void>; after?: () => Promise<void>; until?: Promise<unknown> } = {},
 ): Promise<number> {
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -195,9 +195,15 @@ export async function runUntilSignal(
         () => resolve(1),
       );
     };
-    process.once("SIGINT", () => stop("SIGINT"));
-    process.once("SIGTERM", () => stop("SIGTERM"));
-    process.once("SIGHUP", () => stop("SIGHUP"));
+    const onSignal = (signal: NodeJS.Signals) => () => stop(signal);
+    process.once("SIGINT", onSignal("SIGINT"));
+    process.once("SIGTERM", onSignal("SIGTERM"));
+    process.once("SIGHUP", onSignal("SIGHUP"));
+    // A timed run (`demo --duration`) ends as a signal would, through the same stops.
+    const timeUp = (): void => {
+      if (!stopping) stop("time is up");
+    };
+    stops.until?.then(timeUp, timeUp);
     // Under `npx`, npm hands a signal to the shell it started the hub with, and that shell dies of SIGTERM
     // without passing it on: a new parent means whoever started the hub is gone, so stop as for a signal.
     const watch = setInterval(() => {

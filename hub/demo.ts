@@ -96,7 +96,7 @@ export async function runDemo(
   io: DemoIo,
   waitForStop: (
     hub: Hub,
-    stops: { before?: () => Promise<void>; after?: () => Promise<void> },
+    stops: { before?: () => Promise<void>; after?: () => Promise<void>; until?: Promise<unknown> },
   ) => Promise<number>,
 ): Promise<number> {
   const { values } = parseCommandArgs("demo", argv, {
@@ -251,12 +251,8 @@ export async function runDemo(
       }\n`,
     );
   };
-  if (seconds !== undefined) {
-    await new Promise((r) => setTimeout(r, seconds * 1000));
-    await before();
-    await hub.stop();
-    await after();
-    return 0;
-  }
-  return waitForStop(hub, { before, after });
+  // With --duration the demo still stops cleanly on a signal before its time is up (data folder removed).
+  const until =
+    seconds === undefined ? undefined : new Promise<void>((r) => setTimeout(r, seconds * 1000).unref());
+  return waitForStop(hub, { before, after, ...(until ? { until } : {}) });
 }

@@ -93,4 +93,35 @@ describe("calm-hub demo", () => {
     await waitFor(() => !existsSync(folder), { what: "the data folder removed" });
     child = undefined;
   }, 60_000);
+
+  it("SIGINT sent to npm alone stops a timed demo cleanly (npm runs it through bash, see .npmrc)", async () => {
+    let out = "";
+    const env: NodeJS.ProcessEnv = { ...process.env, CALM_HTTP_PORT: "0", CALM_LOG_LEVEL: "warn" };
+    delete env.CALM_DATA_DIR;
+    delete env.npm_config_script_shell; // the project's .npmrc decides, as for a user in the checkout
+    // Not a process group: the signal goes to npm only, as a process manager or `kill <pid>` would send it.
+    child = spawn("npm", ["run", "demo", "--", "--duration", "300", "--no-node-red"], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout?.on("data", (b: Buffer) => {
+      out += b.toString();
+    });
+    child.stderr?.on("data", (b: Buffer) => {
+      out += b.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child?.once("exit", (code) => resolve(code)));
+    const folder = await waitFor(() => /Data folder +(\S+) +\(removed when the demo ends/.exec(out)?.[1], {
+      timeoutMs: 30_000,
+      what: "the demo's data folder",
+    });
+    child.kill("SIGINT");
+    await waitFor(() => /Demo finished: .*Its temporary data folder is removed\./.test(out), {
+      timeoutMs: 20_000,
+      what: "the demo stopping on the signal npm passed on",
+    });
+    await exited;
+    expect(existsSync(folder)).toBe(false);
+    child = undefined;
+  }, 60_000);
 });
