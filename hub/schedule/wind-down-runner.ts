@@ -53,11 +53,15 @@ export interface WindDownRunnerDeps {
 const TICK_MS = 30_000;
 const ACTION_TTL_MS = 60_000;
 
+/** How long the wind-down waits for Home Assistant's location before it warns that there is none. */
+const NO_LOCATION_GRACE_MS = 60_000;
+
 /** Drives planned wind-downs: one small light step at a time, never fighting a hand on a switch. */
 export class WindDownRunner {
   private readonly deps: WindDownRunnerDeps;
   private cancel: Cancel | undefined;
   private warnedNoLocation = false;
+  private startedAt = 0;
   private running = false;
   /** Wind-downs started by request ("start the wind-down"), beside the planned ones. */
   private manual: WindDownPlan[] = [];
@@ -69,6 +73,7 @@ export class WindDownRunner {
   start(): void {
     if (this.deps.windDowns.length === 0) return;
     this.running = true;
+    this.startedAt = this.deps.clock.now();
     this.schedule(0);
   }
 
@@ -123,12 +128,15 @@ export class WindDownRunner {
   async tick(): Promise<void> {
     const now = this.deps.clock.now();
     if (!this.deps.location()) {
-      if (!this.warnedNoLocation)
+      // Home Assistant's location arrives a moment after start: only a location still missing after that
+      // grace is worth a warning (it used to be the first line of every start, the demo's included).
+      if (!this.warnedNoLocation && now - this.startedAt >= NO_LOCATION_GRACE_MS) {
         this.deps.logger.warn(
           { component: "wind-down" },
-          "no location yet (config or Home Assistant); wind-down waits",
+          "no location (set location: in the config, or connect Home Assistant); wind-down waits",
         );
-      this.warnedNoLocation = true;
+        this.warnedNoLocation = true;
+      }
       return;
     }
     for (const plan of this.current(now)) await this.advance(plan, now);
