@@ -33,6 +33,7 @@ export {
   type EpisodeView,
   EpisodeViewSchema,
   isRunning,
+  toEpisodeView,
   type ViewDeps,
   viewRoutes,
 } from "./views.js";

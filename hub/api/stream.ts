@@ -30,7 +30,7 @@ import {
   type StressState,
 } from "../core/index.js";
 import { ActionLogEntrySchema, DecisionSchema, ErrorBodySchema } from "./schemas.js";
-import { EpisodeViewSchema } from "./views.js";
+import { EpisodeViewSchema, toEpisodeView } from "./views.js";
 import { describeAction } from "./words.js";
 
 export const STREAM_EVENTS = {
@@ -248,24 +248,19 @@ export function streamHubEvents(
     };
     stream.publish("action", { ...entry, summary: describeAction(entry) });
   };
-  const onEpisode = (e: CoreEpisodeView): void =>
-    // A copy of the list: the event is serialized when a client needs it, the manager's list may grow by then.
-    stream.publish("episode", { ...e, ended_at: e.ended_at ?? undefined, overridden: [...e.overridden] });
+  const onEpisode = (e: CoreEpisodeView): void => stream.publish("episode", toEpisodeView(e));
   const onVoice = (v: HubEvents["voice"][0]): void => stream.publish("voice", v);
   const onWindDown = (w: HubEvents["wind_down"][0]): void => stream.publish("wind_down", w);
-  source.on("stress", onStress);
-  source.on("decision", onDecision);
-  source.on("action", onAction);
-  source.on("episode", onEpisode);
-  source.on("voice", onVoice);
-  source.on("wind_down", onWindDown);
+  const offs = [
+    source.on("stress", onStress),
+    source.on("decision", onDecision),
+    source.on("action", onAction),
+    source.on("episode", onEpisode),
+    source.on("voice", onVoice),
+    source.on("wind_down", onWindDown),
+  ];
   return () => {
-    source.off("stress", onStress);
-    source.off("decision", onDecision);
-    source.off("action", onAction);
-    source.off("episode", onEpisode);
-    source.off("voice", onVoice);
-    source.off("wind_down", onWindDown);
+    for (const off of offs) off();
   };
 }
 

@@ -44,6 +44,15 @@ export interface EpisodeView {
   ended_why?: string | undefined;
 }
 
+/** The core's episode (ended_at null while it runs) as the API shows it (absent while it runs). */
+export function toEpisodeView<E extends { ended_at: number | null; overridden: readonly string[] }>(
+  e: E,
+): Omit<E, "ended_at" | "overridden"> & { ended_at?: number; overridden: string[] } {
+  const { ended_at, overridden, ...rest } = e;
+  // A copy of the list: a view may be serialized later, when the manager's list has grown.
+  return { ...rest, ...(ended_at === null ? {} : { ended_at }), overridden: [...overridden] };
+}
+
 /** What the dashboard needs from the episodes component (optional: without it no episodes are shown). */
 export interface EpisodeSource {
   listEpisodes(): EpisodeView[];

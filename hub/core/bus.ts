@@ -47,20 +47,6 @@ export class EventBus<M extends { [K in keyof M]: unknown[] }> implements BusSub
     };
   }
 
-  /**
-   * The same subscriber for consumers that pick events by name at run time (the events stream's table of
-   * mappers): they take any event's arguments as their own mapper declares them.
-   */
-  byName(owner: string): {
-    on(event: string, listener: (...args: never[]) => void): () => void;
-    off(event: string, listener: (...args: never[]) => void): void;
-  } {
-    return {
-      on: (event, listener) => this.on(event as keyof M, listener as unknown as Listener<M[keyof M]>, owner),
-      off: (event, listener) => this.off(event as keyof M, listener as unknown as Listener<M[keyof M]>),
-    };
-  }
-
   /** Removes every listener of `owner`; returns how many there were. */
   removeOwner(owner: string): number {
     let n = 0;

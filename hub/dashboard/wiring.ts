@@ -13,6 +13,7 @@ import {
   routeGroup,
   streamHubEvents,
   streamRoutes,
+  toEpisodeView,
   viewRoutes,
 } from "../api/index.js";
 import type { Config, Location } from "../config/index.js";
@@ -20,7 +21,6 @@ import type { ControlState, HubControls } from "../controls/index.js";
 import {
   type ActionOutcome,
   type Clock,
-  type EpisodeView as CoreEpisodeView,
   type Decision,
   type EventBus,
   type HubEvents,
@@ -122,7 +122,7 @@ export class HubViews {
     bus.on("stress", (s: StressState) => this.history.record(s));
     bus.on("decision", (d: Decision) => this.metrics.decision(d.outcome));
     bus.on("action", (o: ActionOutcome) => this.metrics.action(o.result, o.latency_ms));
-    bus.on("episode", (e) => this.episodeChanged({ ...e, ended_at: e.ended_at ?? undefined }));
+    bus.on("episode", (e) => this.episodeChanged(toEpisodeView(e)));
     streamHubEvents(this.stream, bus, () => this.hub.clock.now());
     this.offControls = this.hub.controls.onChange((s: ControlState) => this.stream.publish("control", s));
     this.discovery?.start();
@@ -178,14 +178,13 @@ export class HubViews {
 
 /** The dashboard's and Home Assistant's view of episodes: the running ones and the last 20 that ended. */
 function episodeSourceOf(episodes: ViewsHost["episodes"]): EpisodeSource {
-  const toView = (e: CoreEpisodeView): EpisodeView => ({ ...e, ended_at: e.ended_at ?? undefined });
   return {
     listEpisodes: () => {
       const ended = episodes
         .history()
         .filter((e) => e.state === "ended")
         .slice(0, 20);
-      return [...episodes.activeEpisodes(), ...ended].map(toView);
+      return [...episodes.activeEpisodes(), ...ended].map(toEpisodeView);
     },
     stopEpisode: async (id, by) => (await episodes.stopEpisode({ id }, "stopped", by)) !== undefined,
   };

@@ -90,9 +90,8 @@ function runsOf(label: readonly (0 | 1)[], t: readonly number[], want: 0 | 1): S
   return out;
 }
 
-/** Compares a per-second "high" series with the per-second labels (1 = task). */
-export function tally(t: readonly number[], label: readonly (0 | 1)[], high: readonly boolean[]): Tally {
-  const out: Tally = {
+function emptyTally(): Tally {
+  return {
     tasks: [],
     rests_between: 0,
     rests_released: 0,
@@ -103,6 +102,11 @@ export function tally(t: readonly number[], label: readonly (0 | 1)[], high: rea
     fp: 0,
     fn: 0,
   };
+}
+
+/** Compares a per-second "high" series with the per-second labels (1 = task). */
+export function tally(t: readonly number[], label: readonly (0 | 1)[], high: readonly boolean[]): Tally {
+  const out = emptyTally();
   for (let i = 0; i < t.length; i++) {
     if (high[i] && label[i] === 1) out.tp++;
     else if (high[i]) out.fp++;
@@ -153,17 +157,7 @@ export function tally(t: readonly number[], label: readonly (0 | 1)[], high: rea
 }
 
 export function pool(tallies: readonly Tally[]): Tally {
-  const out: Tally = {
-    tasks: [],
-    rests_between: 0,
-    rests_released: 0,
-    false_episodes: 0,
-    rest_s: 0,
-    rest_high_s: 0,
-    tp: 0,
-    fp: 0,
-    fn: 0,
-  };
+  const out = emptyTally();
   for (const x of tallies) {
     out.tasks.push(...x.tasks);
     out.rests_between += x.rests_between;
