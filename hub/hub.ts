@@ -39,7 +39,7 @@ import { CommandLedger, TokenUserCheck } from "./override/index.js";
 import { ReadingPipeline } from "./pipeline.js";
 import { type DryRunReading, dryRunRule, RuleRegistry } from "./rules/index.js";
 import { WindDownProgressSchema, WindDownRunner } from "./schedule/index.js";
-import { Store } from "./store/index.js";
+import { SampleWriter, Store } from "./store/index.js";
 import { VERSION } from "./version.js";
 import { createVoiceService, type VoiceService, voiceApiPlugin } from "./voice/index.js";
 
@@ -94,6 +94,7 @@ export class Hub {
   readonly controls: HubControls;
   readonly views: HubViews;
   readonly pipeline: ReadingPipeline;
+  private readonly sampleWriter: SampleWriter;
   apiToken = "";
   api: FastifyInstance | undefined;
   private readonly options: HubOptions;
@@ -220,6 +221,12 @@ export class Hub {
       soundscapes: Object.keys(config.soundscapes).map((id) => id.replaceAll("_", " ")),
       onRequest: (info) => this.events.emit("voice", info),
     });
+    this.sampleWriter = new SampleWriter(this.store.samples, (err, count) =>
+      this.logger.error(
+        { component: "store", err: (err as Error).message, count },
+        "could not store readings",
+      ),
+    );
     this.pipeline = new ReadingPipeline({
       config,
       clock: this.clock,
@@ -399,6 +406,7 @@ export class Hub {
       () => {
         for (const t of timers.splice(0)) clearInterval(t);
         this.flushSamples();
+        this.sampleWriter.drain();
         this.saveDetector();
         this.ingest.flushLog(true);
       },
@@ -517,6 +525,7 @@ export class Hub {
   /** Per-person delete: every component forgets the person, then the store deletes their records. */
   deletePerson(id: string): Record<string, number> {
     this.pipeline.forget(id);
+    this.sampleWriter.forget(id);
     this.ingest.forget(id);
     this.detector.forget(id);
     this.saveDetector();
@@ -535,16 +544,7 @@ export class Hub {
   }
 
   private flushSamples(): void {
-    const batch = this.pipeline.takeSamples();
-    if (batch.length === 0) return;
-    try {
-      this.store.samples.add(batch);
-    } catch (err) {
-      this.logger.error(
-        { component: "store", err: (err as Error).message, count: batch.length },
-        "could not store readings",
-      );
-    }
+    this.sampleWriter.write(this.pipeline.takeSamples());
   }
 
   private saveDetector(): void {

@@ -17,8 +17,19 @@ export function timeZoneOf(config: Pick<Config, "time_zone" | "location">, ha?: 
     config.time_zone ??
     config.location?.time_zone ??
     (typeof ha?.time_zone === "string" && ha.time_zone ? ha.time_zone : undefined) ??
-    Intl.DateTimeFormat().resolvedOptions().timeZone
+    machineTimeZone()
   );
+}
+
+let machineZone: string | undefined;
+
+/**
+ * Asked for every reading a rule looks at; building an Intl.DateTimeFormat costs tens of microseconds, more
+ * than the rest of a reading's path, so the machine's zone is read once (it does not change while we run).
+ */
+function machineTimeZone(): string {
+  machineZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return machineZone;
 }
 
 /** Where the sun is computed for: the config's location, else Home Assistant's; always on the home's one clock. */

@@ -60,7 +60,7 @@ export class Ingest {
    * Per person: the keys of recent readings → when seen, in whole seconds since `epoch` (small integers, which
    * V8 stores inline: a timestamp in ms would be an object of its own per key). Oldest first.
    */
-  private readonly recent = new Map<string, Map<string, number>>();
+  private readonly recent = new Map<string, { keys: Map<string, number>; sweptAt: number }>();
   private readonly epoch: number;
   private pendingLog = new Map<string, number>();
   private lastLogAt = Number.NEGATIVE_INFINITY;
@@ -165,17 +165,21 @@ export class Ingest {
     const key = sample.id ?? `\u0000${sample.source}:${sample.measured_at}`;
     let seen = this.recent.get(sample.person);
     if (!seen) {
-      seen = new Map();
+      seen = { keys: new Map(), sweptAt: -1 };
       this.recent.set(sample.person, seen);
     }
-    if (seen.has(key)) return true;
+    const keys = seen.keys;
+    if (keys.has(key)) return true;
     const second = Math.floor((now - this.epoch) / 1000);
-    seen.set(key, second);
+    keys.set(key, second);
     // Bounded in count and in time: a redelivery comes within minutes, and memory must stay flat all day.
+    // The sweep by age runs once a second per person, not per reading (it is a loop over the map).
+    if (keys.size <= DEDUPE_WINDOW && seen.sweptAt === second) return false;
+    seen.sweptAt = second;
     const horizon = second - Math.ceil((this.opts.maxAgeMs + this.opts.futureToleranceMs) / 1000);
-    for (const [k, at] of seen) {
-      if (seen.size <= DEDUPE_WINDOW && at >= horizon) break;
-      seen.delete(k);
+    for (const [k, at] of keys) {
+      if (keys.size <= DEDUPE_WINDOW && at >= horizon) break;
+      keys.delete(k);
     }
     return false;
   }

@@ -15,7 +15,7 @@ export interface DiscoveryMqtt {
   readonly state: string;
   publish(topic: string, payload: string, options?: { retain?: boolean; qos?: 0 | 1 }): void;
   subscribe(filter: string): void;
-  onMessage(handler: (topic: string, payload: Buffer) => void): () => void;
+  onTopics(filters: readonly string[], handler: (topic: string, payload: Buffer) => void): () => void;
   onState(handler: (state: MqttLinkState) => void): () => void;
 }
 
@@ -122,10 +122,11 @@ export class MqttDiscovery {
     if (this.running) return;
     this.running = true;
     const t = this.topics;
-    for (const filter of [this.birthTopic, t.pauseSet, t.modeSet, `${this.o.baseTopic}/hub/calm_now/+/press`])
-      this.o.mqtt.subscribe(filter);
+    const filters = [this.birthTopic, t.pauseSet, t.modeSet, `${this.o.baseTopic}/hub/calm_now/+/press`];
+    for (const filter of filters) this.o.mqtt.subscribe(filter);
+    // Only its own topics: readings arrive thousands a second and must not be decoded here.
     this.offs.push(
-      this.o.mqtt.onMessage((topic, payload) => this.handle(topic, payload.toString("utf8").trim())),
+      this.o.mqtt.onTopics(filters, (topic, payload) => this.handle(topic, payload.toString("utf8").trim())),
     );
     this.offs.push(
       this.o.mqtt.onState((state) => {

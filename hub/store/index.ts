@@ -7,5 +7,6 @@ export { STORE_FILE } from "./database.js";
 export type { Documents, ListOptions } from "./documents.js";
 export { SCHEMA_VERSION } from "./migrations.js";
 export type { Rules, StoredRule } from "./rules.js";
+export { SampleWriter } from "./sample-writer.js";
 export type { Samples } from "./samples.js";
 export { type Retention, Store } from "./store.js";
