@@ -247,10 +247,10 @@ interface NodeRedApi {
 
 const HA_PALETTE = "node-red-contrib-home-assistant-websocket";
 
-/** The palette's connection to Home Assistant, as its action node checks it before a call. */
+/** The palette's connection to Home Assistant: what its nodes wait for before they run. */
 interface PaletteConnection {
-  isConnected: boolean;
-  websocket: { isConnected: boolean };
+  isHomeAssistantRunning: boolean;
+  websocket: { isConnected: boolean; isStatesLoaded: boolean; isAllRegistriesLoaded: boolean };
 }
 
 /**
@@ -336,14 +336,21 @@ async function startNodeRed(withPalette: boolean): Promise<Sut> {
   });
   await RED.start();
   if (withPalette) {
-    // The palette keeps one connection per server node, in the same module instance Node-RED loaded.
+    // The palette keeps one connection per server node, in the same module instance Node-RED loaded. Ready is
+    // when it says it runs with states and registries in: the start-up work it does after connecting (loading
+    // every registry, its issue check) is not counted against the readings.
     const { homeAssistantConnections } = require(`${HA_PALETTE}/dist/homeAssistant/index.js`) as {
       homeAssistantConnections: Map<string, PaletteConnection>;
     };
     await waitUntil(
       () => {
         const c = homeAssistantConnections.get(HA_SERVER_ID);
-        return c?.isConnected === true && c.websocket.isConnected;
+        return (
+          c?.isHomeAssistantRunning === true &&
+          c.websocket.isConnected &&
+          c.websocket.isStatesLoaded &&
+          c.websocket.isAllRegistriesLoaded
+        );
       },
       20_000,
       "the Home Assistant palette's connection",
