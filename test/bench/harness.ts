@@ -93,7 +93,7 @@ export interface BrokerCounters {
 export interface RunResult {
   scenario: string;
   sut: SutKind;
-  /** Which repeat of this scenario × SUT (from 0); `runs` in a summary row. */
+  /** Which repeat of this scenario × SUT (from 0, `--runs`). */
   repeat: number;
   people: number;
   offeredRate: number;
