@@ -2,7 +2,7 @@
  * One bench process. The orchestrator (harness.ts) forks this file with a role, so that the publisher, the
  * system under test (SUT) and the broker never share an event loop with each other or with the HA simulator.
  *
- * Roles: publisher | hub | floor | nodered | aedes | soak. Every SUT answers the same IPC requests
+ * Roles: publisher | hub | floor | nodered | nodered-ha | aedes | soak. Every SUT answers the same IPC requests
  * (`begin`, `stats`, `stop`) and reports its own CPU (process.cpuUsage) and peak RSS (resourceUsage.maxRSS).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -12,13 +12,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Connection } from "home-assistant-js-websocket";
 import type { ChildRequest, ChildResponse, PublisherResult, SutSpec, SutStats } from "./types.js";
-import { isCrossing, personId, stressFor } from "./workload.js";
+import { cooldownVerdict, isCrossing, LOW, personId, stressFor } from "./workload.js";
 
 // Each role imports only what it uses (below, on demand), so that a SUT's memory is its own and not
 // that of every other role's libraries.
 
 const role = process.argv[2] ?? "";
 const spec = JSON.parse(process.argv[3] ?? "{}") as SutSpec;
+const cooldownMs = (spec.cooldownS ?? 60) * 1000;
 
 function send(msg: ChildResponse): void {
   process.send?.(msg);
@@ -127,7 +128,7 @@ async function startHub(): Promise<Sut> {
     "rules:",
     "  - id: bench-scene",
     "    trigger: { type: stress, above: 70 }",
-    "    cooldown_s: 0",
+    `    cooldown_s: ${spec.cooldownS ?? 60}`,
     "    ttl_s: 30",
     "    actions:",
     "      - action: scene.turn_on",
@@ -188,6 +189,7 @@ async function startFloor(): Promise<Sut> {
     auth: createLongLivedTokenAuth(spec.haUrl, spec.haToken),
   });
   const previous = new Map<string, number>();
+  const lastCall = new Map<string, number>();
   let errors = 0;
   // The same session and flow control as the hub: MQTT 5 with a receive maximum where the broker speaks it.
   const v5 = spec.broker === "mosquitto";
@@ -214,12 +216,15 @@ async function startFloor(): Promise<Sut> {
     const person = topic.split("/")[1] ?? "";
     const prev = previous.get(person);
     previous.set(person, stress);
-    if (stress >= 70 && (prev === undefined || prev < 70)) {
-      if (typeof body.ts === "number") meter.decisionLag.push(Date.now() - body.ts);
-      callService(conn, "scene", "turn_on", undefined, { entity_id: `scene.calm_${person}` }).catch(() => {
-        errors++;
-      });
-    }
+    if (stress < 70 || (prev !== undefined && prev >= 70)) return;
+    const now = Date.now();
+    const last = lastCall.get(person);
+    if (last !== undefined && now - last < cooldownMs) return;
+    lastCall.set(person, now);
+    if (typeof body.ts === "number") meter.decisionLag.push(now - body.ts);
+    callService(conn, "scene", "turn_on", undefined, { entity_id: `scene.calm_${person}` }).catch(() => {
+      errors++;
+    });
   });
   await client.subscribeAsync(`${spec.base}/+/wearable`, { qos: 1 });
   return {
@@ -240,28 +245,43 @@ interface NodeRedApi {
   stop(): Promise<void>;
 }
 
-async function startNodeRed(): Promise<Sut> {
+const HA_PALETTE = "node-red-contrib-home-assistant-websocket";
+
+/** The palette's connection to Home Assistant: what its nodes wait for before they run. */
+interface PaletteConnection {
+  isHomeAssistantRunning: boolean;
+  websocket: { isConnected: boolean; isStatesLoaded: boolean; isAllRegistriesLoaded: boolean };
+}
+
+/**
+ * Node-RED embedded, with its MQTT defaults and editor, HTTP nodes and telemetry off. `withPalette` runs the
+ * "nodered-ha" flow through the Home Assistant palette; without it, the core-nodes flow, and the palette is
+ * not loaded at all (it would weigh on that flow's figures with nodes it does not use).
+ */
+async function startNodeRed(withPalette: boolean): Promise<Sut> {
   const { createConnection, createLongLivedTokenAuth, callService } = await import(
     "home-assistant-js-websocket"
   );
-  const { noderedFlow } = await import("./nodered-flow.js");
+  const { haCredentials, noderedFlow, noderedHaFlow, HA_SERVER_ID } = await import("./nodered-flow.js");
   const require = createRequire(import.meta.url);
   const RED = require("node-red") as NodeRedApi;
   const userDir = mkdtempSync(join(tmpdir(), "calm-bench-nodered-"));
   const url = new URL(spec.mqttUrl);
+  const flowOptions = {
+    host: url.hostname,
+    port: Number(url.port || 1883),
+    clientId: spec.clientId,
+    base: spec.base,
+    cooldownMs,
+    haUrl: spec.haUrl,
+    haToken: spec.haToken,
+  };
   writeFileSync(
     join(userDir, "flows.json"),
-    JSON.stringify(
-      noderedFlow({
-        host: url.hostname,
-        port: Number(url.port || 1883),
-        clientId: spec.clientId,
-        base: spec.base,
-      }),
-      null,
-      2,
-    ),
+    JSON.stringify(withPalette ? noderedHaFlow(flowOptions) : noderedFlow(flowOptions), null, 2),
   );
+  if (withPalette)
+    writeFileSync(join(userDir, "flows_cred.json"), JSON.stringify(haCredentials(flowOptions), null, 2));
   const meter = new Meter();
   let haReady = false;
   let errors = 0;
@@ -281,13 +301,11 @@ async function startNodeRed(): Promise<Sut> {
     telemetry: { enabled: false, updateNotification: false },
     externalModules: {
       autoInstall: false,
-      // The Home Assistant palette is a dev dependency (for the simulator's fidelity test); loading it here
-      // would weigh on the Node-RED figures with nodes this flow does not use.
       palette: {
         allowInstall: false,
         allowUpdate: false,
         allowUpload: false,
-        denyList: ["node-red-contrib-home-assistant-websocket"],
+        denyList: withPalette ? [] : [HA_PALETTE],
       },
       modules: { allowInstall: false },
     },
@@ -317,7 +335,27 @@ async function startNodeRed(): Promise<Sut> {
     },
   });
   await RED.start();
-  await waitUntil(() => haReady, 20_000, "Node-RED's Home Assistant connection");
+  if (withPalette) {
+    // The palette keeps one connection per server node, in the same module instance Node-RED loaded. Ready is
+    // when it says it runs with states and registries in: the start-up work it does after connecting (loading
+    // every registry, its issue check) is not counted against the readings.
+    const { homeAssistantConnections } = require(`${HA_PALETTE}/dist/homeAssistant/index.js`) as {
+      homeAssistantConnections: Map<string, PaletteConnection>;
+    };
+    await waitUntil(
+      () => {
+        const c = homeAssistantConnections.get(HA_SERVER_ID);
+        return (
+          c?.isHomeAssistantRunning === true &&
+          c.websocket.isConnected &&
+          c.websocket.isStatesLoaded &&
+          c.websocket.isAllRegistriesLoaded
+        );
+      },
+      20_000,
+      "the Home Assistant palette's connection",
+    );
+  } else await waitUntil(() => haReady, 20_000, "Node-RED's Home Assistant connection");
   return {
     meter,
     extra: () => ({ errors }),
@@ -344,8 +382,11 @@ async function publish(): Promise<void> {
   const counts = new Int32Array(p.people);
   const lastTs = new Float64Array(p.people);
   const topics = Array.from({ length: p.people }, (_, i) => `${spec.base}/${personId(i)}/wearable`);
-  // Crossing publish times, in publish order: [person index, ms since epoch] pairs.
+  // Publish times of the crossings the rule fires on, in publish order: [person index, ms since epoch] pairs.
   const crossings: number[] = [];
+  const lastDue = new Float64Array(p.people).fill(Number.NaN);
+  let heldBack = 0;
+  let avoided = 0;
   let sent = 0;
   let acked = 0;
   let ackErrors = 0;
@@ -369,8 +410,20 @@ async function publish(): Promise<void> {
         // Strictly increasing per person, so that no two readings of a person share a timestamp.
         const ts = Math.max(t, (lastTs[i] ?? 0) + 1);
         lastTs[i] = ts;
-        const body = `{"ts":${ts},"id":"${personId(i)}-${c}","stress":${stressFor(i, c, p.crossEvery)}}`;
-        if (isCrossing(i, c, p.crossEvery)) crossings.push(i, at);
+        let stress = stressFor(i, c, p.crossEvery);
+        if (isCrossing(i, c, p.crossEvery)) {
+          const last = lastDue[i] ?? Number.NaN;
+          const verdict = cooldownVerdict(Number.isNaN(last) ? undefined : at - last, p.cooldownMs);
+          if (verdict === "fire") {
+            crossings.push(i, at);
+            lastDue[i] = at;
+          } else if (verdict === "hold") heldBack++;
+          else {
+            avoided++;
+            stress = LOW;
+          }
+        }
+        const body = `{"ts":${ts},"id":"${personId(i)}-${c}","stress":${stress}}`;
         client.publish(topics[i] ?? "", body, { qos: 1 }, onAck);
         counts[i] = c + 1;
         sent++;
@@ -394,6 +447,8 @@ async function publish(): Promise<void> {
     endAt,
     ackedAt,
     crossings,
+    heldBack,
+    avoided,
     cpuS: (cpu.user + cpu.system) / 1e6,
   };
   send({ type: "published", result });
@@ -406,9 +461,14 @@ async function main(): Promise<void> {
   switch (role) {
     case "hub":
     case "floor":
-    case "nodered": {
+    case "nodered":
+    case "nodered-ha": {
       const sut =
-        role === "hub" ? await startHub() : role === "floor" ? await startFloor() : await startNodeRed();
+        role === "hub"
+          ? await startHub()
+          : role === "floor"
+            ? await startFloor()
+            : await startNodeRed(role === "nodered-ha");
       serve(sut);
       send({ type: "ready" });
       return;

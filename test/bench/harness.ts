@@ -1,6 +1,7 @@
 /**
  * The bench orchestrator. It owns the HA simulator (in this process) and forks one child per role: the
- * publisher, the system under test (hub, raw floor or Node-RED) and, with `--broker aedes`, the broker.
+ * publisher, the system under test (hub, raw floor, Node-RED with core nodes, Node-RED with the Home Assistant
+ * palette) and, with `--broker aedes`, the broker.
  * On 2 cores this keeps the load generator, the SUT and the simulator on separate event loops; Mosquitto is
  * a separate (C) process anyway.
  */
@@ -11,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import mqtt, { type MqttClient } from "mqtt";
 import { HaSimulator, type SeedEntity } from "../../devices/ha-sim/index.js";
 import { packageRoot } from "../../hub/package-root.js";
+import { median, type RunSummary, summarizeRuns } from "./medians.js";
 import type {
   ChildRequest,
   ChildResponse,
@@ -21,7 +23,7 @@ import type {
   SutSpec,
   SutStats,
 } from "./types.js";
-import { personId, sceneOf } from "./workload.js";
+import { HIGH, LOW, personId, sceneOf } from "./workload.js";
 
 /**
  * `npm run bench` compiles the bench (tsconfig.bench.json) and runs it as plain JavaScript, so that every
@@ -43,7 +45,7 @@ const CHILD = fileURLToPath(new URL(COMPILED ? "./child.js" : "./child.ts", impo
 
 export interface ScenarioSpec {
   id: string;
-  issue: 2 | 8;
+  issue: 2 | 8 | 15;
   title: string;
   people: number;
   rate: number;
@@ -58,6 +60,12 @@ export interface BenchOptions {
   mosquittoUrl: string;
   scenarios: ScenarioSpec[];
   crossEvery: number;
+  /** The stress rule's per-person cooldown every SUT applies, seconds (default 60; 0 calls on every crossing). */
+  cooldownS?: number;
+  /** Each scenario × SUT this many times; the report gives medians (default 1). */
+  runs?: number;
+  /** Fork → first action, this many spawns per SUT (the median is reported); false to skip. */
+  coldStart?: { suts: SutKind[]; spawns: number } | false;
   /** Memory-flat loop; false to skip. */
   soak: SoakSpec | false;
   log: (line: string) => void;
@@ -85,6 +93,8 @@ export interface BrokerCounters {
 export interface RunResult {
   scenario: string;
   sut: SutKind;
+  /** Which repeat of this scenario × SUT (from 0, `--runs`). */
+  repeat: number;
   people: number;
   offeredRate: number;
   durationS: number;
@@ -108,9 +118,23 @@ export interface RunResult {
   peakRssMb: number;
   endHeapMb: number;
   calls: CallCheck;
+  /** Crossings published: those a call is due for, those the cooldown holds back, those sent low instead. */
+  crossings: { due: number; heldBack: number; avoided: number };
   broker: { before: BrokerCounters; after: BrokerCounters; droppedDelta: number | null } | null;
   publisherCpuS: number;
   error?: string;
+}
+
+/** One SUT's cold start: fork → its first `scene.turn_on` in the simulator, a reading crossing every 10 ms. */
+export interface ColdStart {
+  sut: SutKind;
+  /** Fork → first call, ms, per spawn (spawns that failed are left out). */
+  firstActionMs: number[];
+  /** Fork → the child saying it is connected and subscribed, ms, per spawn. */
+  readyMs: number[];
+  medianFirstActionMs: number | null;
+  medianReadyMs: number | null;
+  errors: string[];
 }
 
 export interface BenchReport {
@@ -118,8 +142,20 @@ export interface BenchReport {
   startedAt: string;
   finishedAt: string;
   host: { node: string; cpus: number; platform: string; loadavgStart: number[]; loadavgEnd: number[] };
-  options: { broker: string; brokerUrl: string; crossEvery: number; quick: boolean; full: boolean };
+  options: {
+    broker: string;
+    brokerUrl: string;
+    crossEvery: number;
+    cooldownS: number;
+    runs: number;
+    quick: boolean;
+    full: boolean;
+  };
+  /** Every run, each repeat on its own. */
   runs: RunResult[];
+  /** One row per scenario × SUT: the median of its repeats (the run itself with `--runs 1`). */
+  summary: RunSummary[];
+  coldStart: ColdStart[];
   soak: SoakResult | null;
 }
 
@@ -136,7 +172,9 @@ class Child {
     // CALM_BENCH_PROFILE=DIR writes a V8 CPU profile of every SUT child there (open it in Chrome DevTools).
     const prof = process.env.CALM_BENCH_PROFILE;
     const profArgs =
-      prof && ["hub", "floor", "nodered"].includes(role) ? ["--cpu-prof", "--cpu-prof-dir", prof] : [];
+      prof && ["hub", "floor", "nodered", "nodered-ha"].includes(role)
+        ? ["--cpu-prof", "--cpu-prof-dir", prof]
+        : [];
     this.proc = fork(CHILD, [role, JSON.stringify(spec)], {
       execArgv: [...(COMPILED ? [] : ["--import", "tsx"]), ...profArgs, ...extraExecArgv],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
@@ -268,7 +306,13 @@ class BrokerMonitor {
   }
 
   /** Removes what a run left on the broker: the persistent session and the retained state messages. */
-  async cleanup(url: string, clientId: string, base: string, people: number): Promise<void> {
+  async cleanup(
+    url: string,
+    clientId: string,
+    base: string,
+    people: number,
+    extra: string[] = [],
+  ): Promise<void> {
     try {
       const c = await mqtt.connectAsync(url, {
         clientId,
@@ -283,7 +327,8 @@ class BrokerMonitor {
     const pubs: Promise<unknown>[] = [];
     for (let i = 0; i < people; i++)
       pubs.push(this.client.publishAsync(`${base}/${personId(i)}/state`, "", { retain: true, qos: 0 }));
-    pubs.push(this.client.publishAsync(`${base}/warmup/state`, "", { retain: true, qos: 0 }));
+    for (const name of ["warmup", ...extra])
+      pubs.push(this.client.publishAsync(`${base}/${name}/state`, "", { retain: true, qos: 0 }));
     pubs.push(this.client.publishAsync(`${base}/hub/status`, "", { retain: true, qos: 0 }));
     await Promise.allSettled(pubs);
   }
@@ -350,6 +395,7 @@ function withFiredTimes(sim: HaSimulator): {
   domain: string;
   service: string;
   target: Record<string, unknown> | undefined;
+  entityIds: readonly string[];
   time: number;
   error?: unknown;
 }[] {
@@ -368,6 +414,7 @@ export function checkCalls(
     domain: string;
     service: string;
     target: Record<string, unknown> | undefined;
+    entityIds?: readonly string[];
     time: number;
     error?: unknown;
   }[],
@@ -385,8 +432,9 @@ export function checkCalls(
   for (const c of calls) {
     if (c.domain !== "scene" || c.service !== "turn_on") continue;
     if (c.error) errors++;
+    // The entity the call resolved to, whether it was named in `target` or in the service data.
     const target = c.target?.entity_id;
-    const id = Array.isArray(target) ? target[0] : target;
+    const id = (Array.isArray(target) ? target[0] : target) ?? c.entityIds?.[0];
     const i = typeof id === "string" ? index.get(id) : undefined;
     if (i === undefined) {
       stray++;
@@ -430,6 +478,7 @@ async function runOne(
   sc: ScenarioSpec,
   sut: SutKind,
   runNo: number,
+  repeat: number,
 ): Promise<RunResult> {
   const base = `calmbench${process.pid.toString(36)}r${runNo}`;
   const seed = haSeed(sc.people, sc.haExtraEntities);
@@ -445,6 +494,7 @@ async function runOne(
     base,
     clientId: `${base}-${sut}`,
     broker: o.broker,
+    cooldownS: o.cooldownS ?? 60,
   };
   const sys = o.broker === "mosquitto" && o.sys !== false;
   const before = monitor.counters();
@@ -453,6 +503,7 @@ async function runOne(
   const result: RunResult = {
     scenario: sc.id,
     sut,
+    repeat,
     people: sc.people,
     offeredRate: sc.rate,
     durationS: sc.durationS,
@@ -469,6 +520,7 @@ async function runOne(
     peakRssMb: 0,
     endHeapMb: 0,
     calls: { expected: 0, received: 0, missing: 0, duplicates: 0, errors: 0, exactlyOnce: false },
+    crossings: { due: 0, heldBack: 0, avoided: 0 },
     broker: null,
     publisherCpuS: 0,
   };
@@ -495,13 +547,20 @@ async function runOne(
     publisher = new Child("publisher", {
       ...sutSpec,
       clientId: `${base}-pub`,
-      publish: { people: sc.people, rate: sc.rate, durationS: sc.durationS, crossEvery: o.crossEvery },
+      publish: {
+        people: sc.people,
+        rate: sc.rate,
+        durationS: sc.durationS,
+        crossEvery: o.crossEvery,
+        cooldownMs: (o.cooldownS ?? 60) * 1000,
+      },
     });
     const pub: PublisherResult = (await publisher.wait("published", sc.durationS * 3_000 + 60_000)).result;
     result.published = pub.sent;
     result.publishedRate = pub.sent / Math.max(0.001, (pub.endAt - pub.startAt) / 1000);
     result.publisherCpuS = pub.cpuS;
     const expectedCalls = pub.crossings.length / 2;
+    result.crossings = { due: expectedCalls, heldBack: pub.heldBack, avoided: pub.avoided };
 
     // Drain: until everything is processed and every expected call arrived, or no progress for a while.
     const stallMs = o.stallMs ?? 5_000;
@@ -567,6 +626,130 @@ async function runOne(
   return result;
 }
 
+// --- cold start ------------------------------------------------------------------------------------
+
+/** The person whose readings cross the threshold while a SUT starts. */
+const COLD_PERSON = "coldstart";
+
+const wallNow = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * "First action after start": readings of one person already arrive (low, then high, every 10 ms, so that
+ * every 10 ms there is a fresh upward crossing) before the SUT is forked; the time is fork → the first
+ * `scene.turn_on` the simulator receives, and fork → the child's "ready" beside it. Readings sent before the
+ * SUT subscribed are not queued for it (its session is new), so this is start-up, not backlog.
+ */
+async function coldStartOnce(
+  o: BenchOptions,
+  brokerUrl: string,
+  monitor: BrokerMonitor,
+  sut: SutKind,
+  spawnNo: number,
+): Promise<{ firstActionMs: number; readyMs: number }> {
+  const base = `calmbench${process.pid.toString(36)}c${spawnNo}`;
+  const scene = sceneOf(COLD_PERSON);
+  const sim = await HaSimulator.start({ entities: [], scenes: { [scene]: {} }, notifyServices: ["notify"] });
+  const spec: SutSpec = {
+    mqttUrl: brokerUrl,
+    haUrl: sim.url,
+    haToken: sim.token,
+    base,
+    clientId: `${base}-${sut}`,
+    broker: o.broker,
+    cooldownS: o.cooldownS ?? 60,
+  };
+  let n = 0;
+  let ts = Date.now();
+  const publishPair = (): void => {
+    for (const stress of [LOW, HIGH]) {
+      ts = Math.max(Date.now(), ts + 1);
+      const body = JSON.stringify({ ts, id: `${COLD_PERSON}-${n++}`, stress });
+      monitor.client.publish(`${base}/${COLD_PERSON}/wearable`, body, { qos: 1 });
+    }
+  };
+  publishPair();
+  const timer = setInterval(publishPair, 10);
+  let child: Child | undefined;
+  try {
+    await sleep(50); // a few crossings are out before the fork
+    const forkedAt = wallNow();
+    const proc = new Child(sut, spec, sut === "hub" ? HUB_NODE_FLAGS : []);
+    child = proc;
+    let readyMs: number | undefined;
+    let failure: Error | undefined;
+    proc.wait("ready", 60_000).then(
+      () => {
+        readyMs = wallNow() - forkedAt;
+      },
+      (err: unknown) => {
+        failure = err instanceof Error ? err : new Error(String(err));
+      },
+    );
+    proc.proc.once("exit", (code) => {
+      failure ??= new Error(`${sut} exited (${code}) before its first action`);
+    });
+    // Polled rather than awaited on the simulator, so that nothing is left waiting when the child fails; the
+    // time taken is the call's own, not the poll's.
+    const deadline = Date.now() + 60_000;
+    let call: ReturnType<typeof withFiredTimes>[number] | undefined;
+    while (!call) {
+      if (failure) throw failure;
+      if (Date.now() > deadline) throw new Error(`no scene.turn_on from ${sut} within 60 s of its start`);
+      await sleep(5);
+      call = withFiredTimes(sim).find((c) => c.service === "turn_on" && c.entityIds.includes(scene));
+    }
+    while (readyMs === undefined && !failure) await sleep(5);
+    if (readyMs === undefined) throw failure ?? new Error(`${sut} never said it was ready`);
+    await proc.request({ type: "stop" }, "stopped", 20_000);
+    return { firstActionMs: call.time - forkedAt, readyMs };
+  } finally {
+    clearInterval(timer);
+    await child?.kill();
+    await monitor.cleanup(brokerUrl, spec.clientId, base, 0, [COLD_PERSON]);
+    await sim.stop();
+  }
+}
+
+async function coldStarts(
+  o: BenchOptions,
+  brokerUrl: string,
+  monitor: BrokerMonitor,
+  suts: readonly SutKind[],
+  spawns: number,
+): Promise<ColdStart[]> {
+  const out: ColdStart[] = [];
+  let spawnNo = 0;
+  for (const sut of suts) {
+    const cs: ColdStart = {
+      sut,
+      firstActionMs: [],
+      readyMs: [],
+      medianFirstActionMs: null,
+      medianReadyMs: null,
+      errors: [],
+    };
+    for (let k = 0; k < spawns; k++) {
+      o.log(`▶ cold start ${sut} (${k + 1}/${spawns})`);
+      try {
+        const r = await coldStartOnce(o, brokerUrl, monitor, sut, spawnNo++);
+        cs.firstActionMs.push(r.firstActionMs);
+        cs.readyMs.push(r.readyMs);
+        o.log(
+          `  first action ${r.firstActionMs.toFixed(0)} ms after fork (ready ${r.readyMs.toFixed(0)} ms)`,
+        );
+      } catch (err) {
+        const msg = err instanceof Error ? err.message.split("\n").slice(0, 4).join(" | ") : String(err);
+        cs.errors.push(msg);
+        o.log(`  ✗ ${msg}`);
+      }
+    }
+    cs.medianFirstActionMs = median(cs.firstActionMs);
+    cs.medianReadyMs = median(cs.readyMs);
+    out.push(cs);
+  }
+  return out;
+}
+
 // --- the whole bench ---------------------------------------------------------------------------------
 
 export async function runBench(
@@ -589,10 +772,14 @@ export async function runBench(
       broker: o.broker,
       brokerUrl: "",
       crossEvery: o.crossEvery,
+      cooldownS: o.cooldownS ?? 60,
+      runs: Math.max(1, o.runs ?? 1),
       quick: flags.quick,
       full: flags.full,
     },
     runs: [],
+    summary: [],
+    coldStart: [],
     soak: null,
   };
   let brokerChild: Child | undefined;
@@ -608,20 +795,26 @@ export async function runBench(
   try {
     if (sys) await monitor.nextRefresh(1_500); // the retained $SYS values arrive now
     let runNo = 0;
+    const repeats = report.options.runs;
     for (const sc of o.scenarios) {
       for (const sut of sc.suts) {
-        o.log(
-          `▶ ${sc.id} ${sut}: ${sc.people} people, ${sc.rate}/s for ${sc.durationS} s, ${sc.haExtraEntities} extra HA entities`,
-        );
-        const r = await runOne(o, brokerUrl, monitor, sc, sut, runNo++);
-        report.runs.push(r);
-        o.log(
-          r.error
-            ? `  ✗ ${r.error}`
-            : `  delivered ${r.deliveredRate.toFixed(0)}/s, p50 ${r.latencyMs.p50?.toFixed(2)} ms, p99 ${r.latencyMs.p99?.toFixed(1)} ms, calls ${r.calls.received}/${r.calls.expected}, receipt p50/p99 ${r.stages.receiptP50}/${r.stages.receiptP99} ms, decision p50/p99 ${r.stages.decisionP50}/${r.stages.decisionP99} ms${r.broker?.droppedDelta ? `, broker dropped ${r.broker.droppedDelta}` : ""}`,
-        );
+        for (let repeat = 0; repeat < repeats; repeat++) {
+          o.log(
+            `▶ ${sc.id} ${sut}${repeats > 1 ? ` (run ${repeat + 1}/${repeats})` : ""}: ${sc.people} people, ${sc.rate}/s for ${sc.durationS} s, ${sc.haExtraEntities} extra HA entities`,
+          );
+          const r = await runOne(o, brokerUrl, monitor, sc, sut, runNo++, repeat);
+          report.runs.push(r);
+          o.log(
+            r.error
+              ? `  ✗ ${r.error}`
+              : `  delivered ${r.deliveredRate.toFixed(0)}/s, p50 ${r.latencyMs.p50?.toFixed(2)} ms, p99 ${r.latencyMs.p99?.toFixed(1)} ms, calls ${r.calls.received}/${r.calls.expected}, receipt p50/p99 ${r.stages.receiptP50}/${r.stages.receiptP99} ms, decision p50/p99 ${r.stages.decisionP50}/${r.stages.decisionP99} ms${r.broker?.droppedDelta ? `, broker dropped ${r.broker.droppedDelta}` : ""}`,
+          );
+        }
       }
     }
+    report.summary = summarizeRuns(report.runs);
+    if (o.coldStart)
+      report.coldStart = await coldStarts(o, brokerUrl, monitor, o.coldStart.suts, o.coldStart.spawns);
   } finally {
     await monitor.end();
     await brokerChild?.kill();

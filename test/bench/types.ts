@@ -1,12 +1,15 @@
 /** Messages and results shared by the orchestrator and the bench children. */
 
-export type SutKind = "hub" | "floor" | "nodered";
+export const SUT_KINDS = ["hub", "floor", "nodered", "nodered-ha"] as const;
+export type SutKind = (typeof SUT_KINDS)[number];
 
 export interface PublishSpec {
   people: number;
   rate: number;
   durationS: number;
   crossEvery: number;
+  /** The rule's per-person cooldown; 0 fires on every crossing. */
+  cooldownMs: number;
 }
 
 export interface SoakSpec {
@@ -27,6 +30,8 @@ export interface SutSpec {
   logLevel?: string;
   keepData?: boolean;
   port?: number;
+  /** The stress rule's per-person cooldown, seconds (every SUT applies it). */
+  cooldownS?: number;
   publish?: PublishSpec;
   soak?: SoakSpec;
 }
@@ -55,8 +60,12 @@ export interface PublisherResult {
   startAt: number;
   endAt: number;
   ackedAt: number;
-  /** Flat [person index, publish ms] pairs, one per crossing reading, in publish order. */
+  /** Flat [person index, publish ms] pairs, one per crossing the rule fires on, in publish order. */
   crossings: number[];
+  /** Crossings the cooldown holds back (published, no call expected). */
+  heldBack: number;
+  /** Crossings that would have fallen too near the end of a cooldown to call either way, sent low instead. */
+  avoided: number;
   cpuS: number;
 }
 
