@@ -1,37 +1,11 @@
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyPluginAsync,
-  type FastifyPluginOptions,
-} from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { ApiDeps, ApiPlugin } from "./deps.js";
 import { authGuard, corsGuard, handleErrors, hostGuard } from "./guard.js";
+import { recordRoutes } from "./route-group.js";
 import { hubRoutes } from "./routes.js";
-
-/** A fastify plugin with the dependencies it is registered with, as an {@link ApiPlugin}. */
-export function routeGroup<O extends FastifyPluginOptions>(
-  plugin: FastifyPluginAsync<O>,
-  options: O,
-): ApiPlugin {
-  return async (app) => {
-    await app.register(plugin, options);
-  };
-}
-
-export interface RegisteredRoute {
-  method: string;
-  url: string;
-  public: boolean;
-}
-const ROUTES = new WeakMap<FastifyInstance, RegisteredRoute[]>();
-
-/** Every route fastify registered on an API from buildApi, as its onRoute hook saw them (plugins included). */
-export function registeredRoutes(app: FastifyInstance): readonly RegisteredRoute[] {
-  return ROUTES.get(app) ?? [];
-}
 
 /** Builds the API without listening; the hub calls listen(). `extra` adds route groups (dashboard, stream …). */
 export async function buildApi(deps: ApiDeps, extra: ApiPlugin[] = []): Promise<FastifyInstance> {
@@ -40,8 +14,7 @@ export async function buildApi(deps: ApiDeps, extra: ApiPlugin[] = []): Promise<
     loggerInstance: deps.logger.child({ component: "api" }, { level: "warn" }) as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
   });
-  const routes: RegisteredRoute[] = [];
-  ROUTES.set(app, routes);
+  const routes = recordRoutes(app);
   app.addHook("onRoute", (route) => {
     // The API description holds no data (routes and schemas, as in the source), and a browser cannot send the
     // bearer token when it opens a link: the docs are public, like the dashboard's own files.

@@ -36,6 +36,6 @@ export interface ApiDeps {
 
 /**
  * A route group from another folder (dashboard, voice …). buildApi registers each as a fastify plugin of its
- * own, so hooks it adds stay inside it; routeGroup (app.ts) turns a fastify plugin and its options into one.
+ * own, so hooks it adds stay inside it; routeGroup (route-group.ts) turns a fastify plugin and its options into one.
  */
 export type ApiPlugin = (app: FastifyInstance, deps: ApiDeps) => void | Promise<void>;

@@ -6,32 +6,11 @@
 import fastifyBearerAuth from "@fastify/bearer-auth";
 import fastifyCors from "@fastify/cors";
 import fastifyRateLimit from "@fastify/rate-limit";
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
-import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
-import {
-  ERROR_STATUS,
-  type ErrorBody,
-  errorBody,
-  HubError,
-  type HubErrorCode,
-  hostAllowed,
-  hostName,
-  hostRefusal,
-  type Logger,
-  ValidationError,
-} from "../core/index.js";
+import { HubError, hostAllowed, hostName, hostRefusal, type Logger } from "../core/index.js";
 import { FailureLimiter } from "./auth.js";
-
-declare module "fastify" {
-  interface FastifyContextConfig {
-    /** A route that answers without the bearer token. Everything else, unknown paths included, needs it. */
-    public?: boolean;
-  }
-}
-
-/** Route options for the few routes anyone on an allowed Host may read: health and the dashboard's files. */
-export const PUBLIC_ROUTE = { config: { public: true } } as const;
+import { errorReply } from "./error-reply.js";
 
 /** Headers on every response; the dashboard page and the API docs set their own Content-Security-Policy. */
 const SECURITY_HEADERS = {
@@ -112,40 +91,6 @@ export const authGuard = fp<AuthGuardOptions>(async (app, o) => {
     throw new HubError("CALM_ERR_UNAUTHORIZED", "missing or wrong bearer token");
   });
 });
-
-/** Fastify's own client errors, by status, as codes of the closed list. */
-const CODE_BY_STATUS: Partial<Record<number, HubErrorCode>> = {
-  401: "CALM_ERR_UNAUTHORIZED",
-  404: "CALM_ERR_NOT_FOUND",
-  413: "CALM_ERR_TOO_LARGE",
-  415: "CALM_ERR_UNSUPPORTED_MEDIA_TYPE",
-  429: "CALM_ERR_RATE_LIMIT",
-};
-
-/** What any error becomes on the wire: a code from the closed list, its status, and nothing internal. */
-export function errorReply(err: unknown, log: Logger): { status: number; body: ErrorBody } {
-  if (hasZodFastifySchemaValidationErrors(err)) {
-    const issues = err.validation.map((v) => ({
-      path: v.instancePath.replace(/^\//, "").replaceAll("/", ".") || "(body)",
-      message: v.message ?? "invalid",
-    }));
-    return {
-      status: ERROR_STATUS.CALM_ERR_BAD_REQUEST,
-      body: errorBody("CALM_ERR_BAD_REQUEST", "request does not match the schema", issues),
-    };
-  }
-  if (err instanceof HubError) {
-    const issues = err instanceof ValidationError ? err.issues : undefined;
-    return { status: err.status, body: errorBody(err.code, err.message, issues) };
-  }
-  const status = (err as Partial<FastifyError>).statusCode;
-  if (status !== undefined && status >= 400 && status < 500) {
-    const code = CODE_BY_STATUS[status] ?? "CALM_ERR_BAD_REQUEST";
-    return { status: ERROR_STATUS[code], body: errorBody(code, (err as Error).message) };
-  }
-  log.error({ component: "api", err: (err as Error).message }, "request failed");
-  return { status: 500, body: errorBody("CALM_ERR_INTERNAL", "Internal Server Error") };
-}
 
 /** One error handler and one not-found handler for the whole API; set on the root so every plugin inherits them. */
 export function handleErrors(app: FastifyInstance, log: Logger): void {

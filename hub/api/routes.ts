@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { HubError } from "../core/index.js";
 import type { ApiDeps } from "./deps.js";
-import { PUBLIC_ROUTE } from "./guard.js";
+import { PUBLIC_ROUTE } from "./route-options.js";
 import {
   ActionLogEntrySchema,
   DecisionSchema,

@@ -7,5 +7,5 @@ await import(pathToFileURL(process.argv[2] ?? "").href);
 const loaded = Object.keys(require("node:module")._cache);
 const count = (part) => loaded.filter((k) => k.includes(part)).length;
 process.stdout.write(
-  `${JSON.stringify({ "node-red": count("/node_modules/node-red/") + count("/node_modules/@node-red/"), aedes: count("/node_modules/aedes") })}\n`,
+  `${JSON.stringify({ "node-red": count("/node_modules/node-red/") + count("/node_modules/@node-red/"), aedes: count("/node_modules/aedes"), fastify: count("/node_modules/fastify/") })}\n`,
 );
