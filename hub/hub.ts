@@ -217,6 +217,8 @@ export class Hub {
       names: config.people,
       timeZone: () => this.timeZone,
       isAsleep: (person) => this.pipeline.isAsleep(person),
+      onRecorded: (r) =>
+        this.events.emit("mood", { person: r.person, at: r.at, mood: r.mood, source: r.source }),
     });
     this.voice = createVoiceService({
       ha: this.ha,

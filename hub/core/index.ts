@@ -53,6 +53,7 @@ export {
   type HubEvents,
   type IngestedSample,
   type LinkStates,
+  type MoodEvent,
   type PlannedAction,
   type VoiceEvent,
   type WindDownEvent,

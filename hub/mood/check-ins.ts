@@ -63,6 +63,8 @@ export interface MoodCheckInsOptions {
   names?: Readonly<Record<string, { name?: string | undefined }>> | undefined;
   timeZone?: (() => string) | undefined;
   isAsleep?: ((person: string) => boolean) | undefined;
+  /** Told of every mood stored (the hub passes it to its observer bus). */
+  onRecorded?: ((record: MoodRecord) => void) | undefined;
   newId?: (() => string) | undefined;
 }
 
@@ -140,6 +142,7 @@ export class MoodCheckIns {
     store.put(MOOD_SCOPE, moodKey(person, at), record, clock.now(), at);
     // Which mood stays out of the log: it is as personal as a reading.
     logger.info({ component: "mood", person, source }, "mood recorded");
+    this.opts.onRecorded?.(record);
     return record;
   }
 
