@@ -10,7 +10,7 @@ import type { ActionOutcome } from "./actions/index.js";
 import { parseCommandArgs, usageError } from "./cli-args.js";
 import { loadConfig } from "./config/index.js";
 
-import { background, type Logger, REDACT_PATHS } from "./core/index.js";
+import { background, type Logger, type NotificationAction, REDACT_PATHS } from "./core/index.js";
 
 import { Hub } from "./hub.js";
 import { startNodeRed } from "./nodered/index.js";
@@ -135,6 +135,9 @@ export async function runDemo(
   // Demo timing: an episode gives the room back after 20 s of calm instead of three minutes.
   config.episodes.calm_for_s = 20;
   config.episodes.transition_s = 5;
+  // A mood check-in a few seconds after an episode ends, whatever the hour, so it shows while you watch.
+  config.mood.after_episode_delay_min = 0.05;
+  config.mood.quiet_hours = { after: "00:00", before: "00:00" };
   const hub = new Hub({ config, logger });
   hub.events.on("decision", (d) => io.stdout(`${describeDecision(d, hub.clock.now())}\n`));
   hub.events.on("action", (o) => {
@@ -142,6 +145,29 @@ export async function runDemo(
     if (/:(ramp|fade)-\d+:/.test(o.action.key)) return;
     io.stdout(`${describeOutcome(o, hub.clock.now())}\n`);
   });
+  const taps: NodeJS.Timeout[] = [];
+  hub.events.on("action", (o) => {
+    if (o.action.rule_id !== "mood" || o.result !== "ok") return;
+    const shown = o.action.data as {
+      message?: string;
+      data?: { tag?: string; actions?: NotificationAction[] };
+    };
+    const actions = shown.data?.actions ?? [];
+    io.stdout(
+      `${clockTime(Date.now())}  phone  ${o.action.service}: "${shown.message ?? ""}" ${actions.map((a) => `[${a.title}]`).join(" ")}\n`,
+    );
+    // Alice answers on her phone a few seconds later, as a person would.
+    const first = actions[0];
+    if (first)
+      taps.push(
+        setTimeout(() => sim.tapNotificationAction({ action: first.action, tag: shown.data?.tag }), 4_000),
+      );
+  });
+  hub.events.on("mood", (m) =>
+    io.stdout(
+      `${clockTime(m.at)}  ${m.person.padEnd(6)} mood: ${m.mood} (${m.source === "notification" ? "tapped on the phone" : m.source})\n`,
+    ),
+  );
   hub.events.on("episode", (e, phase) => {
     if (phase === "updated") return;
     const what =
@@ -226,9 +252,10 @@ export async function runDemo(
   };
   say(35_000, "I feel lonely");
   say(50_000, "stop");
+  say(70_000, "I feel a bit tired");
 
   const before = async (): Promise<void> => {
-    for (const t of said) clearTimeout(t);
+    for (const t of [...said, ...taps]) clearTimeout(t);
     await nodeRed?.stop();
     await wearables.stop();
   };

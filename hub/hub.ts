@@ -6,10 +6,11 @@ import {
   buildApi,
   type Health,
   resolveApiToken,
+  routeGroup,
   runActionPlugin,
   runViaActionRunner,
 } from "./api/index.js";
-import { type Config, type Location, locationOf, type Rule, timeZoneOf } from "./config/index.js";
+import { type Config, type Location, locationOf, moodQuiet, type Rule, timeZoneOf } from "./config/index.js";
 import { HubControls } from "./controls/index.js";
 import {
   type ActionOutcome,
@@ -34,6 +35,7 @@ import { calmActions, EpisodeManager, type EpisodeView, episodeControl } from ".
 import { createFriendSuggester, type FriendSuggester } from "./friends/index.js";
 import { anyoneHome, HaLink } from "./ha/index.js";
 import { type Ingest, ingestFromConfig } from "./ingest/index.js";
+import { MoodCheckIns, moodRoutes } from "./mood/index.js";
 import { MqttLink } from "./mqtt/index.js";
 import { CommandLedger, TokenUserCheck } from "./override/index.js";
 import { ReadingPipeline } from "./pipeline.js";
@@ -90,6 +92,7 @@ export class Hub {
   readonly episodes: EpisodeManager;
   readonly windDown: WindDownRunner;
   readonly friends: FriendSuggester;
+  readonly mood: MoodCheckIns;
   readonly voice: VoiceService;
   readonly controls: HubControls;
   readonly views: HubViews;
@@ -203,6 +206,21 @@ export class Hub {
       config: config.friends,
       timeZone: () => this.timeZone,
     });
+    this.mood = new MoodCheckIns({
+      ha: this.ha,
+      run: (actions) => this.act(actions),
+      store: this.store.docs,
+      clock: this.clock,
+      logger,
+      config: config.mood,
+      quietHours: moodQuiet(config),
+      fallbackPhone: (person) => own(config.friends, person)?.notify,
+      names: config.people,
+      timeZone: () => this.timeZone,
+      isAsleep: (person) => this.pipeline.isAsleep(person),
+      onRecorded: (r) =>
+        this.events.emit("mood", { person: r.person, at: r.at, mood: r.mood, source: r.source }),
+    });
     this.voice = createVoiceService({
       ha: this.ha,
       episodes: episodeControl(this.episodes),
@@ -210,6 +228,7 @@ export class Hub {
       clock: this.clock,
       logger,
       friends: this.friends,
+      moods: this.mood,
       windDown: {
         startNow: (r) => this.windDown.startNow(r.room ?? own(this.config.people, r.person)?.room ?? ""),
       },
@@ -289,6 +308,7 @@ export class Hub {
       this.named("episodes", this.episodes),
       this.named("wind-down", this.windDown),
       this.named("friends", this.friends),
+      this.named("mood", this.mood),
       this.named("voice", this.voice),
       this.views,
       component(
@@ -425,6 +445,7 @@ export class Hub {
 
   private episodeChanged(view: EpisodeView, phase: "started" | "ended" | "updated"): void {
     if (phase === "started") this.friends.noteEpisodeStarted(view);
+    if (phase === "ended") this.mood.episodeEnded(view);
     this.events.emit("episode", view, phase);
   }
 
@@ -498,6 +519,11 @@ export class Hub {
         runActionPlugin(runViaActionRunner(this.runner, this.clock)),
         ...this.views.plugins(),
         voiceApiPlugin(this.voice),
+        routeGroup(moodRoutes, {
+          record: (person, mood, source, note) => this.mood.record(person, mood, source, note),
+          moods: (person, limit) => this.mood.moods(person, limit),
+          isPerson: (id) => this.people().some((p) => p.id === id),
+        }),
         ...(this.options.apiPlugins ?? []),
       ],
     );
@@ -553,7 +579,10 @@ export class Hub {
 
   private applyRetention(): void {
     const now = this.clock.now();
-    const deleted = this.store.applyRetention(now, this.config.store);
+    const deleted = this.store.applyRetention(now, {
+      ...this.config.store,
+      mood_days: this.config.mood.mood_days,
+    });
     if (Object.values(deleted).some((n) => n > 0))
       this.logger.info({ component: "store", ...deleted }, "retention: old records deleted");
   }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { PersonIdSchema } from "../core/index.js";
-import { HhmmSchema as HHMM } from "./common.js";
+import { HhmmSchema as HHMM, NotifyServiceSchema } from "./common.js";
 
 export const FriendSchema = z.strictObject({
   name: z.string().trim().min(1).max(40).describe('How the notification names them: "Want to call Sam?"'),
@@ -45,13 +45,9 @@ export const FriendsPersonConfigSchema = z
   .strictObject({
     enabled: z.boolean().default(false).describe("Opt-in: nothing is ever sent unless this is true."),
     friends: z.array(FriendSchema).max(20).default([]).describe("Suggested in turn, one per notification."),
-    notify: z
-      .string()
-      .regex(/^(notify\.)?mobile_app_[a-z0-9_]+$/, { message: "expected notify.mobile_app_<device>" })
-      .optional()
-      .describe(
-        "The companion app's notify service of this person's phone, e.g. notify.mobile_app_alice_phone.",
-      ),
+    notify: NotifyServiceSchema.optional().describe(
+      "The companion app's notify service of this person's phone, e.g. notify.mobile_app_alice_phone.",
+    ),
     dial_link: z
       .enum(["tel", "deep-link"])
       .default("tel")

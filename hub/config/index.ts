@@ -1,7 +1,7 @@
 // The config is a leaf: every section's schema lives here and imports only core, so loading a config file
 // never pulls in a feature (features import their types from here, never the other way round).
 
-export { HhmmSchema, WeekdaySchema } from "./common.js";
+export { HhmmSchema, NotifyServiceSchema, WeekdaySchema } from "./common.js";
 export {
   type ArtefactConfig,
   ArtefactConfigSchema,
@@ -27,6 +27,13 @@ export {
 export { CONFIG_SCHEMA_FILE, configJsonSchema } from "./json-schema.js";
 export { applyEnv, ENV_OVERRIDES, formatPath, loadConfig, parseConfig, zodIssues } from "./load.js";
 export {
+  type MoodConfig,
+  type MoodConfigInput,
+  MoodConfigSchema,
+  type MoodPersonConfig,
+  MoodPersonConfigSchema,
+} from "./mood.js";
+export {
   type Condition,
   ConditionSchema,
   disallowedActions,
@@ -44,6 +51,7 @@ export {
   type ConfigInput,
   ConfigSchema,
   type EpisodeConfig,
+  moodQuiet,
   type PersonConfig,
   type RoomConfig,
   type Soundscape,

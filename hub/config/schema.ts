@@ -2,13 +2,16 @@ import { z } from "zod";
 import {
   allowEntryProblem,
   DEFAULT_ALLOWED_SERVICES,
+  inQuietHours,
   isTimeZone,
+  own,
   PersonIdSchema,
   RoomIdSchema,
 } from "../core/index.js";
 import { HhmmSchema as HHMM } from "./common.js";
 import { DetectorConfigSchema } from "./detector.js";
 import { FriendsConfigSchema } from "./friends.js";
+import { MoodConfigSchema } from "./mood.js";
 import { disallowedActions, RuleSchema } from "./rules.js";
 import { refineHaUrl } from "./urls.js";
 import { VoiceConfigSchema } from "./voice.js";
@@ -312,6 +315,7 @@ export const ConfigSchema = z
     wind_down: WindDownListSchema.default([]),
     voice: VoiceConfigSchema.prefault({}),
     friends: FriendsConfigSchema,
+    mood: MoodConfigSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
@@ -358,6 +362,22 @@ export const ConfigSchema = z
         });
       }
     });
+    for (const [id, m] of Object.entries(config.mood.people)) {
+      if (m.notify === undefined && own(config.friends, id)?.notify === undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["mood", "people", id, "notify"],
+          message: `check-ins need ${id}'s phone: set notify here (or friends.${id}.notify)`,
+        });
+    }
+    const evening = config.mood.evening_at;
+    // Any day will do: only the local time of day is compared.
+    if (evening !== null && inQuietHours(Date.UTC(2026, 0, 1, ...hhmm(evening)), "UTC", moodQuiet(config)))
+      ctx.addIssue({
+        code: "custom",
+        path: ["mood", "evening_at"],
+        message: `${evening} falls in the check-ins' quiet hours, so the evening check-in would never be sent`,
+      });
     if (config.time_zone !== undefined && !isTimeZone(config.time_zone)) {
       ctx.addIssue({
         code: "custom",
@@ -368,6 +388,16 @@ export const ConfigSchema = z
   });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** The check-ins' quiet hours: their own when set, else the night hours. */
+export function moodQuiet(config: Pick<Config, "mood" | "night">): { after: string; before: string } {
+  return config.mood.quiet_hours ?? config.night;
+}
+
+function hhmm(value: string): [number, number] {
+  const [h, m] = value.split(":");
+  return [Number(h), Number(m)];
+}
 export type ConfigInput = z.input<typeof ConfigSchema>;
 export type PersonConfig = z.infer<typeof PersonConfigSchema>;
 export type Soundscape = z.infer<typeof SoundscapeSchema>;

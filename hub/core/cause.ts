@@ -14,12 +14,13 @@ export const ActionCauseKindSchema = z.enum([
   "api",
   "button",
   "episode",
+  "check_in",
 ]);
 export type ActionCauseKind = z.infer<typeof ActionCauseKindSchema>;
 
 export const ActionCauseSchema = z.object({
   kind: ActionCauseKindSchema.describe(
-    "What set it off: a stress reading (through a rule), a voice request, the Stop button, the wind-down, a Node-RED flow, an API request, a Home Assistant button, or an episode ending by itself",
+    "What set it off: a stress reading (through a rule), a voice request, the Stop button, the wind-down, a Node-RED flow, an API request, a Home Assistant button, an episode ending by itself, or a mood check-in",
   ),
   id: z.string().describe("The decision: every call it made has the same id"),
   why: z.string().describe('The cause alone, e.g. "Alice\'s stress was high (78)"'),

@@ -110,6 +110,14 @@ export interface VoiceEvent {
   outcome: string;
 }
 
+/** A mood someone told (check-in tap, voice, API, dashboard). The note stays in the store. */
+export interface MoodEvent {
+  person: string;
+  at: number;
+  mood: string;
+  source: string;
+}
+
 export interface LinkStates {
   mqtt: string;
   home_assistant: string;
@@ -128,4 +136,5 @@ export interface HubEvents {
   episode: [episode: EpisodeView, phase: "started" | "ended" | "updated"];
   wind_down: [event: WindDownEvent];
   voice: [request: VoiceEvent];
+  mood: [mood: MoodEvent];
 }

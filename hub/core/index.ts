@@ -53,6 +53,7 @@ export {
   type HubEvents,
   type IngestedSample,
   type LinkStates,
+  type MoodEvent,
   type PlannedAction,
   type VoiceEvent,
   type WindDownEvent,
@@ -67,7 +68,26 @@ export {
   RuleIdSchema,
 } from "./ids.js";
 export { createRootLogger, type Logger, type LoggerOptions, REDACT_PATHS, silentLogger } from "./logger.js";
+export {
+  MOOD_SOURCES,
+  MOOD_VALENCE,
+  MOODS,
+  type Mood,
+  MoodSchema,
+  type MoodSource,
+  MoodSourceSchema,
+  moodTitle,
+} from "./mood.js";
 export { own } from "./own.js";
+export {
+  inQuietHours,
+  MAX_NOTIFICATION_ACTIONS,
+  type NotificationAction,
+  NotificationEventSchema,
+  notifyServiceName,
+  PHONE_NOTIFICATION_EVENTS,
+  type PhoneNotificationEvent,
+} from "./phone.js";
 export { PLAUSIBLE_RANGES, plausible, type RangedMetric } from "./ranges.js";
 export {
   type Activity,

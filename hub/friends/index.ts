@@ -4,7 +4,6 @@ export {
   buildFriendNotification,
   FRIEND_TAG_PREFIX,
   type FriendNotification,
-  NotificationEventSchema,
   parseFriendEvent,
   type TappedAction,
 } from "./notification.js";
@@ -14,7 +13,6 @@ export {
   type FriendBlockReason,
   type FriendOutcome,
   type FriendTrigger,
-  inQuietHours,
   type PolicyInput,
   type PolicyVerdict,
   pickFriend,

@@ -1,15 +1,9 @@
-import { z } from "zod";
 import type { Friend, FriendsPersonConfig } from "../config/index.js";
+import { type NotificationAction, NotificationEventSchema } from "../core/index.js";
 import { dialable } from "./policy.js";
 
 export const FRIEND_TAG_PREFIX = "calm-friend-";
 const ACTION = /^CALM_(CALL|NOT_NOW|SNOOZE)_([A-Z0-9]{4,32})$/;
-
-export interface NotificationAction {
-  action: string;
-  title: string;
-  uri?: string;
-}
 
 /** The `notify.mobile_app_*` service data of one suggestion. */
 export interface FriendNotification {
@@ -48,12 +42,6 @@ export function buildFriendNotification(
     },
   };
 }
-
-/** `mobile_app_notification_action` / `_cleared` event data, as far as the hub reads it. */
-export const NotificationEventSchema = z.looseObject({
-  action: z.string().max(200).optional(),
-  tag: z.string().max(200).optional(),
-});
 
 export type TappedAction = { kind: "call" | "not_now" | "snooze" | "dismissed"; id: string };
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Friend, FriendsPersonConfig } from "../config/index.js";
-import { inWindow, localTime, parseHhmm, type SleepState } from "../core/index.js";
+import { inQuietHours, type SleepState } from "../core/index.js";
 import { localDate } from "../schedule/index.js";
 
 /** What set a suggestion off. `snooze` is the retry a person asked for with "Snooze". */
@@ -107,17 +107,6 @@ export function evaluateFriendPolicy(input: PolicyInput): PolicyVerdict {
       return { allowed: false, reason: "too_soon", until: last.sent_at + c.min_gap_min * MIN };
   }
   return { allowed: true };
-}
-
-export function inQuietHours(
-  now: number,
-  timeZone: string,
-  quiet: { after: string; before: string },
-): boolean {
-  const after = parseHhmm(quiet.after);
-  const before = parseHhmm(quiet.before);
-  if (after === before) return false;
-  return inWindow(localTime(now, timeZone).minutes, after, before);
 }
 
 /** The friend after the one suggested last, in config order; the first when none was or they left the list. */

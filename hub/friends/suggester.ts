@@ -7,7 +7,9 @@ import {
   type Cancel,
   type Clock,
   type Logger,
+  notifyServiceName,
   own,
+  PHONE_NOTIFICATION_EVENTS,
   type SleepState,
   type StressState,
 } from "../core/index.js";
@@ -82,7 +84,6 @@ export type SuggestResult =
 export const FRIEND_SCOPE = "friend";
 const RECORD_KEY = /^(.+):([A-Z0-9]{4,32})$/;
 const STALE_READING_MS = 5 * 60_000;
-const NOTIFICATION_EVENTS = ["mobile_app_notification_action", "mobile_app_notification_cleared"] as const;
 /** A suggestion Home Assistant cannot take within a minute is dropped, not sent late. */
 const NOTIFY_TTL_MS = 60_000;
 
@@ -124,7 +125,7 @@ export class FriendSuggester {
     if (this.running) return;
     this.running = true;
     const { ha, events } = this.opts;
-    for (const type of NOTIFICATION_EVENTS)
+    for (const type of PHONE_NOTIFICATION_EVENTS)
       this.unsubs.push(ha.onEvent(type, (e) => this.onNotificationEvent(type, e)));
     if (events) {
       const onStress: StressListener = (state) => this.observeStress(state);
@@ -267,7 +268,7 @@ export class FriendSuggester {
     retryOf: string | null,
   ): Promise<SuggestResult> {
     const friend = c.friends.find((f) => f.name === friendName) ?? c.friends[0];
-    const service = c.notify?.replace(/^notify\./, "");
+    const service = c.notify === undefined ? undefined : notifyServiceName(c.notify);
     if (!friend || !service) return { ok: false, reason: "not_configured" };
     const { clock, store, logger } = this.opts;
     const now = clock.now();

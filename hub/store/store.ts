@@ -13,10 +13,14 @@ export interface Retention {
   retention_days: number;
   action_log_days: number;
   episode_days: number;
+  /** Moods and mood check-ins (the config's `mood.mood_days`); kept for good when absent. */
+  mood_days?: number | undefined;
 }
 
 /** Documents that pile up one per episode or per evening; kept `store.episode_days`. */
 const HISTORY_SCOPES = ["episode", "wind_down"] as const;
+/** A person's moods and the check-ins that asked for them; kept `mood.mood_days`. */
+const MOOD_SCOPES = ["mood", "mood_check_in"] as const;
 
 /**
  * The hub's SQLite file, one repository per table. Cross-table work lives here: opening (cooldowns are
@@ -81,10 +85,16 @@ export class Store {
   applyRetention(
     now: number,
     keep: Retention,
-  ): { samples: number; actions: number; episodes: number; wind_downs: number } {
+  ): { samples: number; actions: number; episodes: number; wind_downs: number; moods: number } {
     const historyBefore = now - keep.episode_days * DAY_MS;
     const [episodes, windDowns] = HISTORY_SCOPES.map((scope) => this.docs.prune(scope, historyBefore));
+    const moodDays = keep.mood_days;
+    const moods =
+      moodDays === undefined
+        ? 0
+        : MOOD_SCOPES.reduce((n, scope) => n + this.docs.prune(scope, now - moodDays * DAY_MS), 0);
     return {
+      moods,
       samples: this.samples.prune(now - keep.retention_days * DAY_MS),
       actions: this.actions.prune(now - keep.action_log_days * DAY_MS),
       episodes: episodes ?? 0,

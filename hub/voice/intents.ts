@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type Mood, MoodSchema } from "../core/index.js";
 
 /** What a sentence asks for. Pure data; the service decides who and where. */
 export const IntentSchema = z.discriminatedUnion("kind", [
@@ -8,6 +9,7 @@ export const IntentSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("soundscape"), soundscape: z.string(), room: z.string().optional() }),
   z.object({ kind: z.literal("unknown_soundscape"), heard: z.string() }),
   z.object({ kind: z.literal("friend") }),
+  z.object({ kind: z.literal("mood"), mood: MoodSchema }),
   z.object({ kind: z.literal("help") }),
   z.object({ kind: z.literal("unknown") }),
 ]);
@@ -35,6 +37,8 @@ interface Patterns {
   play: RegExp;
   calm: RegExp[];
   help: RegExp[];
+  /** "I feel …": the sentence's lead-in, then the words of each mood. */
+  mood: { lead: RegExp; words: Record<Mood, string> };
   roomPrefix: string;
 }
 
@@ -100,6 +104,20 @@ const EN: Patterns = {
     /^(?:help|what can you do|what do you do|how does this work|what can i say|options)$/,
     /\bwhat can (?:you|calm hub|the hub|the calm hub) do\b/,
   ],
+  mood: {
+    // "I'm stressed" asks for calm and "I'm fine" for the room back; only "I feel …" and "I'm feeling …" tell
+    // a mood, and "I'm …" for the moods no other request claims (tired, low, great).
+    lead: /^(?:i (?:feel|felt)|i am feeling|feeling|i have been feeling|i am(?=(?: \S+)* (?:tired|exhausted|sleepy|drained|worn out|low|down|sad|blue|unhappy|miserable|great|wonderful|happy)\b))(?: (?:so|really|very|a bit|a little|quite|pretty|kind of|kinda|rather|super|much|a lot|bit))* (.+?)(?: (?:now|today|tonight|again|right now|at the moment|thanks))*$/,
+    words: {
+      great: "great|wonderful|amazing|fantastic|happy|excellent|awesome",
+      good: "good|better|well|calm|calmer|relaxed|alright|all right|rested",
+      okay: "okay|ok|fine|so so|meh|not bad|not too bad",
+      tired: "tired|exhausted|sleepy|drained|worn out|knackered",
+      anxious: "anxious|nervous|worried|uneasy|on edge|tense|panicky|scared|afraid",
+      stressed: "stressed|stressed out|overwhelmed|frazzled|under pressure|wound up",
+      low: "low|down|sad|blue|unhappy|depressed|miserable",
+    },
+  },
   roomPrefix: "(?:in|for|the|in the|of the|to the)",
 };
 
@@ -141,6 +159,18 @@ const DE: Patterns = {
     /\b(?:schwerer|schlechter|harter|langer|stressiger) tag\b/,
   ],
   help: [/^(?:hilfe|was kannst du|was kannst du alles|was kann ich sagen)$/, /\bwas kannst du\b/],
+  mood: {
+    lead: /^(?:ich fühle mich|ich fühl mich)(?: (?:so|sehr|ziemlich|etwas|ein bisschen|total|richtig|wieder))* (.+?)(?: (?:jetzt|heute|gerade|wieder))*$/,
+    words: {
+      great: "super|großartig|glücklich|toll|wunderbar",
+      good: "gut|besser|ruhig|ruhiger|entspannt|wohl",
+      okay: "okay|ok|in ordnung|ganz gut|so lala",
+      tired: "müde|erschöpft|kaputt|ausgelaugt",
+      anxious: "ängstlich|nervös|unruhig|besorgt|angespannt",
+      stressed: "gestresst|überfordert|unter druck",
+      low: "traurig|niedergeschlagen|schlecht|mies|down|bedrückt",
+    },
+  },
   roomPrefix: "(?:im|in|in der|in dem|für|das|den|die)",
 };
 
@@ -210,6 +240,15 @@ function findSoundscape(phrase: string, soundscapes: readonly string[]): string 
 const SOUND_WORDS =
   /\b(?:sounds?|noise|soundscape|music|ambience|ambient|please|now|in the \S+(?: \S+)?|im \S+|in \S+)\b/g;
 
+/** The mood "I feel …" tells, when the rest of the sentence is one of a mood's words. */
+function moodOf(s: string, p: Patterns): Mood | undefined {
+  const rest = p.mood.lead.exec(s)?.[1];
+  if (!rest) return undefined;
+  for (const [mood, words] of Object.entries(p.mood.words) as [Mood, string][])
+    if (new RegExp(`^(?:${words})$`).test(rest)) return mood;
+  return undefined;
+}
+
 /**
  * What a spoken or typed sentence asks for. Pure: no clock, no I/O. Case, punctuation and common fillers
  * ("hey", "please", "can you") do not matter; English and German are understood, other languages fall back
@@ -226,6 +265,8 @@ export function understand(text: string, language = "en", vocabulary: Vocabulary
 
   if (p.friend.some((re) => re.test(s))) return { kind: "friend" };
   if (p.notFine.test(s)) return withRoom({ kind: "calm" });
+  const mood = moodOf(s, p);
+  if (mood) return { kind: "mood", mood };
   if (p.stop.some((re) => re.test(s))) return withRoom({ kind: "stop" });
   if (p.windDown.some((re) => re.test(s))) return withRoom({ kind: "wind_down" });
 

@@ -8,6 +8,8 @@ import {
   type Clock,
   displayName,
   type Logger,
+  MOOD_VALENCE,
+  type Mood,
   own,
 } from "../core/index.js";
 import type { EpisodeControl, EpisodeView } from "../episodes/index.js";
@@ -52,6 +54,11 @@ export interface FriendRequester {
   ): Promise<{ ok: true; friend: string } | { ok: false; reason: string }>;
 }
 
+/** Where a mood told by voice is kept ("I feel anxious"); the hub's mood check-ins. */
+export interface MoodRecorder {
+  record(person: string, mood: Mood, source: "voice"): unknown;
+}
+
 export interface VoiceServiceOptions {
   ha: VoiceHa;
   episodes: EpisodeControl;
@@ -59,6 +66,7 @@ export interface VoiceServiceOptions {
   clock: Clock;
   logger: Logger;
   friends?: FriendRequester | undefined;
+  moods?: MoodRecorder | undefined;
   windDown?: WindDownControl | undefined;
   /** `config.people`: each person's room makes "the room's person" and "the person's room" work. */
   people?: Readonly<Record<string, { room?: string | undefined; name?: string | undefined }>> | undefined;
@@ -369,6 +377,17 @@ export class VoiceService {
           ? { kind: "friend_sent", friend: res.friend }
           : { kind: "friend_blocked", reason: spokenBlock(res.reason) };
       }
+      case "mood": {
+        if (person === HOUSEHOLD) return { kind: "mood_unknown_person" };
+        if (!this.opts.moods) return { kind: "unavailable" };
+        this.opts.moods.record(person, intent.mood, "voice");
+        // Feeling okay or better ends a running calm episode, as "I feel better" always has.
+        const stopped =
+          MOOD_VALENCE[intent.mood] >= 0
+            ? await this.stopFor(person, room, voice("said they feel better"))
+            : undefined;
+        return { kind: "mood_recorded", mood: intent.mood, stopped: stopped ? say(stopped.room) : undefined };
+      }
       case "help":
         return { kind: "help", soundscapes: this.opts.soundscapes ?? [] };
       case "unknown":
@@ -409,6 +428,9 @@ export class VoiceService {
         return { kind: "soundscape_pending", room: say, soundscape: intent.soundscape };
       case "friend":
         return { kind: "friend_pending" };
+      case "mood":
+        // The mood is stored before act() first waits: only a stop can still be under way.
+        return { kind: "mood_recorded", mood: intent.mood, stopped: undefined };
       default:
         return { kind: "unavailable" };
     }

@@ -1,3 +1,4 @@
+import type { Mood } from "../core/index.js";
 import { voiceLanguage } from "./intents.js";
 
 /**
@@ -21,6 +22,8 @@ export type VoiceOutcome =
   | { kind: "friend_sent"; friend: string }
   | { kind: "friend_pending" }
   | { kind: "friend_blocked"; reason: FriendBlockSpoken }
+  | { kind: "mood_recorded"; mood: Mood; stopped: string | undefined }
+  | { kind: "mood_unknown_person" }
   | { kind: "help"; soundscapes: readonly string[] }
   | { kind: "unknown"; soundscapes: readonly string[] }
   | { kind: "no_room" }
@@ -105,6 +108,26 @@ function en(o: VoiceOutcome): string {
           return "Sorry, I couldn't reach your phone just now.";
       }
       return "Sorry, I can't suggest a friend right now.";
+    case "mood_recorded": {
+      const back = o.stopped ? ` The ${o.stopped} is back to how you had it.` : "";
+      switch (o.mood) {
+        case "great":
+          return `Lovely to hear. I've noted that you feel great.${back}`;
+        case "good":
+        case "okay":
+          return `Glad to hear it. I've noted how you feel.${back}`;
+        case "tired":
+          return "Thanks for telling me, I've noted it. Go gently. Say 'start the wind down' if you'd like the evening to get quieter.";
+        case "anxious":
+        case "stressed":
+          return `Thanks for telling me, I've noted that you feel ${o.mood}. If you'd like some calm, say 'help me relax'.`;
+        case "low":
+          return "Thanks for telling me, I've noted it. Say 'help me relax' for some calm, or 'call a friend' if you'd like to reach out.";
+      }
+      return "Thanks for telling me. I've noted how you feel.";
+    }
+    case "mood_unknown_person":
+      return "I'm not sure who's speaking, so I can't note how you feel. Try from your own phone or the dashboard.";
     case "help":
     case "unknown": {
       const sounds = o.soundscapes.length ? `, play ${list(o.soundscapes.slice(0, 3), "or")}` : "";
@@ -117,6 +140,17 @@ function en(o: VoiceOutcome): string {
       return "Sorry, I can't reach the lights right now. Let's take a slow breath together.";
   }
 }
+
+/** Moods the German answer greets as good news. */
+const MOOD_LIFTS: Readonly<Record<Mood, boolean>> = {
+  great: true,
+  good: true,
+  okay: true,
+  tired: false,
+  anxious: false,
+  stressed: false,
+  low: false,
+};
 
 function de(o: VoiceOutcome): string {
   const sayStop = "Sag 'stopp', wenn du so weit bist.";
@@ -160,6 +194,14 @@ function de(o: VoiceOutcome): string {
         : o.reason === "daily_limit"
           ? "Ich habe heute schon einen Anruf vorgeschlagen. Deine Freunde freuen sich, wann immer du so weit bist."
           : "Freunde-Vorschläge sind für dich noch nicht eingerichtet.";
+    case "mood_recorded": {
+      const back = o.stopped ? ` ${o.stopped} ist wieder so, wie du es hattest.` : "";
+      return MOOD_LIFTS[o.mood]
+        ? `Schön zu hören. Ich habe es mir notiert.${back}`
+        : "Danke, dass du es mir sagst. Ich habe es mir notiert. Sag 'hilf mir zu entspannen', wenn du etwas Ruhe möchtest.";
+    }
+    case "mood_unknown_person":
+      return "Ich weiß nicht, wer spricht, deshalb kann ich es nicht notieren. Versuch es über dein Handy oder das Dashboard.";
     case "help":
     case "unknown": {
       const sounds = o.soundscapes.length ? `, ${list(o.soundscapes.slice(0, 3), "oder")} spielen` : "";

@@ -175,6 +175,14 @@ describe.skipIf(!CHROMIUM_OK)("dashboard in a real browser", () => {
     expect(await page.locator("#paused").isChecked()).toBe(false);
   });
 
+  it("records how a person feels with one tap", async () => {
+    const card = page.locator('[data-person="bob"]');
+    await card.locator('button[data-mood="tired"]').click();
+    await card.locator(".mood-note", { hasText: "Noted: tired" }).waitFor();
+    expect(f.hub.mood.moods("bob")[0]).toMatchObject({ person: "bob", mood: "tired", source: "dashboard" });
+    expect(f.hub.mood.moods("alice")).toEqual([]);
+  });
+
   it("fits a phone screen and never loads anything from elsewhere", async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
     await phone.addInitScript((t) => localStorage.setItem("calm-hub.token", t), TOKEN);

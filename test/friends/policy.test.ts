@@ -4,12 +4,12 @@ import {
   type FriendsPersonConfig,
   FriendsPersonConfigSchema,
 } from "../../hub/config/index.js";
+import { inQuietHours } from "../../hub/core/index.js";
 import {
   buildFriendNotification,
   dialable,
   evaluateFriendPolicy,
   type FriendTrigger,
-  inQuietHours,
   parseFriendEvent,
   pickFriend,
   type SuggestionRecord,

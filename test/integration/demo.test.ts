@@ -53,6 +53,18 @@ describe("calm-hub demo", () => {
       timeoutMs: 40_000,
       what: "the voice request",
     });
+    // After "stop" ends the episode, the mood check-in reaches Alice's phone and her tap is recorded.
+    await waitFor(
+      () => /phone +mobile_app_alice_phone: "The calm moment is over\. [^"]*" \[Good\]/.test(out),
+      {
+        timeoutMs: 40_000,
+        what: "the mood check-in",
+      },
+    );
+    await waitFor(() => /alice +mood: good \(tapped on the phone\)/.test(out), {
+      timeoutMs: 10_000,
+      what: "the tapped mood",
+    });
     expect(out).not.toMatch(/phone .*\d{2,}/); // no health numbers on a lock screen
 
     const exited = new Promise<number | null>((resolve) => child?.once("exit", (code) => resolve(code)));

@@ -106,7 +106,13 @@ describe("retention of the episode and wind-down history", () => {
 
     const config = parseConfig("", {}).store;
     expect(config.episode_days).toBe(90);
-    expect(store.applyRetention(now, config)).toEqual({ samples: 0, actions: 0, episodes: 1, wind_downs: 1 });
+    expect(store.applyRetention(now, config)).toEqual({
+      samples: 0,
+      actions: 0,
+      episodes: 1,
+      wind_downs: 1,
+      moods: 0,
+    });
 
     expect(store.docs.list("episode", Episode).map((d) => d.key)).toEqual(["alice:NEW"]);
     expect(store.docs.list("wind_down", z.unknown()).map((d) => d.key)).toEqual(["2026-11-26:living_room"]);

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { VoiceConfigSchema } from "../../hub/config/index.js";
+import { MOODS } from "../../hub/core/index.js";
 import {
   type IntentKind,
   normalizeSentence,
@@ -31,7 +32,6 @@ describe("understand: calm requests", () => {
     "im so stressed out",
     "I am really stressed",
     "I'm anxious",
-    "I feel anxious",
     "i'm overwhelmed",
     "help me relax",
     "Help me relax, please.",
@@ -84,8 +84,6 @@ describe("understand: stop", () => {
     "I'm OK",
     "I'm okay now",
     "im good",
-    "I feel better",
-    "I'm feeling better",
     "That's enough",
     "thats enough now",
     "that is enough",
@@ -93,6 +91,34 @@ describe("understand: stop", () => {
     "give me the room back",
   ])("%s → stop", (text) => {
     expect(kind(text)).toBe("stop");
+  });
+});
+
+describe("understand: how I feel (mood)", () => {
+  it.each([
+    ["I feel anxious", "anxious"],
+    ["I'm feeling a bit anxious today", "anxious"],
+    ["I feel stressed", "stressed"],
+    ["i felt really overwhelmed", "stressed"],
+    ["I feel better", "good"],
+    ["I'm feeling better", "good"],
+    ["I feel calm now", "good"],
+    ["feeling great", "great"],
+    ["im feeling okay", "okay"],
+    ["I'm so tired", "tired"],
+    ["I feel a bit low", "low"],
+    ["i am down", "low"],
+    ["Ich fühle mich müde", "tired"],
+  ] as const)("%s → mood %s", (text, mood) => {
+    expect(understand(text, /ich/i.test(text) ? "de" : "en", vocabulary)).toEqual({ kind: "mood", mood });
+  });
+
+  it("keeps a cry for help a request for calm, and loneliness a friend", () => {
+    expect(kind("I'm anxious")).toBe("calm");
+    expect(kind("I'm so stressed")).toBe("calm");
+    expect(kind("I don't feel good")).toBe("calm");
+    expect(kind("I feel lonely")).toBe("friend");
+    expect(kind("I feel purple")).toBe("unknown");
   });
 });
 
@@ -221,6 +247,9 @@ const ALL_OUTCOMES: VoiceOutcome[] = [
   ...(
     ["not_set_up", "unknown_person", "quiet_hours", "daily_limit", "asleep", "trigger_off", "failed"] as const
   ).map((reason): VoiceOutcome => ({ kind: "friend_blocked", reason })),
+  ...MOODS.map((mood): VoiceOutcome => ({ kind: "mood_recorded", mood, stopped: undefined })),
+  { kind: "mood_recorded", mood: "good", stopped: "living room" },
+  { kind: "mood_unknown_person" },
   { kind: "help", soundscapes: ["rain", "ocean", "forest"] },
   { kind: "unknown", soundscapes: ["rain"] },
   { kind: "no_room" },

@@ -183,8 +183,51 @@ function personCard(p) {
     svg,
     axis,
     legend,
+    moodControl(p),
   );
   return { card, score, level, reason, svg, axis };
+}
+
+/** The moods a person can tell from the dashboard: a few, the rest by voice or the API. */
+const DASHBOARD_MOODS = [
+  ["great", "Great"],
+  ["good", "Good"],
+  ["okay", "Okay"],
+  ["tired", "Tired"],
+  ["anxious", "Anxious"],
+  ["stressed", "Stressed"],
+  ["low", "Low"],
+];
+
+/** "How do you feel?": one tap records a mood for this person (POST api/people/<id>/mood). */
+function moodControl(p) {
+  const note = h("span", { class: "mood-note", role: "status", "aria-live": "polite" });
+  const buttons = DASHBOARD_MOODS.map(([mood, title]) => {
+    const b = h("button", { type: "button", class: "quiet", "data-mood": mood }, title);
+    b.addEventListener("click", async () => {
+      for (const other of buttons) other.disabled = true;
+      try {
+        const saved = await api(`api/people/${encodeURIComponent(p.id)}/mood`, {
+          method: "POST",
+          body: { mood, source: "dashboard" },
+        });
+        note.textContent = `Noted: ${title.toLowerCase()} at ${clock(saved.at)}.`;
+      } catch (err) {
+        if (err instanceof Unauthorized) forgetToken("The hub no longer accepts this token.");
+        note.textContent = `Not saved: ${err.message}`;
+      } finally {
+        for (const other of buttons) other.disabled = false;
+      }
+    });
+    return b;
+  });
+  return h(
+    "div",
+    { class: "mood", role: "group", "aria-label": `How does ${p.name} feel?` },
+    h("span", { class: "mood-label" }, "How do you feel?"),
+    ...buttons,
+    note,
+  );
 }
 
 function upsertPerson(p) {
