@@ -23,7 +23,7 @@ import {
   roomOfDevice,
   roomVocabulary,
 } from "./rooms.js";
-import { type FriendBlockSpoken, speak, type VoiceOutcome } from "./speech.js";
+import { type BreathingRefusalSpoken, type FriendBlockSpoken, speak, type VoiceOutcome } from "./speech.js";
 
 /** What the voice service needs from Home Assistant; the real HaLink satisfies it. */
 export interface VoiceHa {
@@ -52,6 +52,18 @@ export interface FriendRequester {
   ): Promise<{ ok: true; friend: string } | { ok: false; reason: string }>;
 }
 
+/** The breathing guide as voice sees it ("help me breathe"). */
+export interface BreathingRequester {
+  request(input: {
+    person: string;
+    room?: string | undefined;
+    cause: CauseOrigin;
+  }): Promise<
+    | { ok: true; already: boolean; status: { room: string; medium: "light" | "volume" } }
+    | { ok: false; refusal: string; reason: string }
+  >;
+}
+
 export interface VoiceServiceOptions {
   ha: VoiceHa;
   episodes: EpisodeControl;
@@ -60,6 +72,7 @@ export interface VoiceServiceOptions {
   logger: Logger;
   friends?: FriendRequester | undefined;
   windDown?: WindDownControl | undefined;
+  breathing?: BreathingRequester | undefined;
   /** `config.people`: each person's room makes "the room's person" and "the person's room" work. */
   people?: Readonly<Record<string, { room?: string | undefined; name?: string | undefined }>> | undefined;
   /** Soundscape names "play <name>" understands: the main config's soundscapes, `_` spoken as a space. */
@@ -328,6 +341,27 @@ export class VoiceService {
           already: res.already_running,
         };
       }
+      case "breathe": {
+        if (!this.opts.breathing) return { kind: "breathe_failed", room: say(room), why: "failed" };
+        const res = await this.opts.breathing.request({
+          person,
+          room,
+          cause: voice("asked for a breathing guide by voice"),
+        });
+        if (!res.ok) {
+          this.opts.logger.info(
+            { component: "voice", person, room, refusal: res.refusal },
+            "breathing guide refused",
+          );
+          return { kind: "breathe_failed", room: say(room), why: spokenBreathingRefusal(res.refusal) };
+        }
+        return {
+          kind: "breathe_started",
+          room: say(res.status.room),
+          medium: res.status.medium,
+          already: res.already,
+        };
+      }
       case "stop": {
         const stopped = await this.stopFor(person, room, voice('said "stop" by voice'));
         return stopped ? { kind: "stopped", room: say(stopped.room) } : { kind: "nothing_to_stop" };
@@ -403,6 +437,8 @@ export class VoiceService {
         return { kind: "calm_pending", room: say, soundscape: intent.soundscape };
       case "stop":
         return { kind: "stop_pending" };
+      case "breathe":
+        return { kind: "breathe_pending", room: say };
       case "wind_down":
         return { kind: "wind_down_pending", room: say };
       case "soundscape":
@@ -485,6 +521,12 @@ export class VoiceService {
 
 function isPending(o: VoiceOutcome): boolean {
   return o.kind.endsWith("_pending");
+}
+
+function spokenBreathingRefusal(refusal: string): BreathingRefusalSpoken {
+  return refusal === "bedroom_at_night" || refusal === "asleep" || refusal === "nothing_to_pace"
+    ? refusal
+    : "failed";
 }
 
 function spokenBlock(reason: string): FriendBlockSpoken {
