@@ -102,6 +102,8 @@ interface Guide {
   phase: "in" | "out";
   seq: number;
   started_at: number;
+  /** Whether the person was anything but calm since the guide began: only then is calm "calm again". */
+  uneasy: boolean;
   timer: Cancel | undefined;
   status: BreathingStatus;
 }
@@ -166,12 +168,13 @@ export class BreathingPacer {
     this.latest.set(sample.person, r);
   }
 
-  /** Calm again since the guide began: it has done its work. */
+  /** Calm again after being stressed while guided: it has done its work. */
   onStress(state: StressState): void {
     this.lastStress.set(state.person, state);
     const g = this.guides.get(state.person);
-    if (g && state.level === "calm" && state.since >= g.started_at)
-      this.end(state.person, "calm again", true);
+    if (!g) return;
+    if (state.level !== "calm") g.uneasy = true;
+    else if (g.uneasy) this.end(state.person, "calm again", true);
   }
 
   /** A hand on the guide's light or speaker ends it; the hub leaves that entity alone from then on. */
@@ -271,6 +274,8 @@ export class BreathingPacer {
       phase: "out",
       seq: 0,
       started_at: now,
+      // Someone who asks to breathe while the detector still says calm is guided until they stop it.
+      uneasy: (this.lastStress.get(req.person)?.level ?? "calm") !== "calm",
       timer: undefined,
       status,
     };
