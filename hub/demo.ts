@@ -138,11 +138,18 @@ export async function runDemo(
   // A mood check-in a few seconds after an episode ends, whatever the hour, so it shows while you watch.
   config.mood.after_episode_delay_min = 0.05;
   config.mood.quiet_hours = { after: "00:00", before: "00:00" };
+  // The breathing guide steps down after every breath instead of every third, so its slowing shows within
+  // the demo's minute (the breaths themselves keep their real length).
+  config.breathing.breaths_per_step = 1;
+  config.breathing.step_bpm = 1;
+  config.breathing.gentle_breaths_per_step = 2;
+  config.breathing.gentle_step_bpm = 0.5;
   const hub = new Hub({ config, logger });
   hub.events.on("decision", (d) => io.stdout(`${describeDecision(d, hub.clock.now())}\n`));
   hub.events.on("action", (o) => {
-    // Volume ramps are many small steps; the start and end of each are enough to watch.
-    if (/:(ramp|fade)-\d+:/.test(o.action.key)) return;
+    // Volume ramps are many small steps; the start and end of each are enough to watch. The breathing guide
+    // makes a call every few seconds: its own lines below say what it does.
+    if (/:(ramp|fade)-\d+:/.test(o.action.key) || o.action.key.startsWith("breathing:")) return;
     io.stdout(`${describeOutcome(o, hub.clock.now())}\n`);
   });
   const taps: NodeJS.Timeout[] = [];
@@ -176,6 +183,16 @@ export async function runDemo(
         : `calm episode ended (${e.end_reason}): room given back`;
     io.stdout(`${clockTime(hub.clock.now())}  ${e.person.padEnd(6)} ${what}\n`);
   });
+  hub.events.on("breathing", (b) => {
+    const bpm = (n: number): string => String(Math.round(n * 100) / 100);
+    const what =
+      b.phase === "started"
+        ? `breathing guide started in ${b.room}: the ${b.medium === "light" ? "light" : "sound"} rises and falls at ${bpm(b.from_bpm)} breaths/min, slowing toward ${bpm(b.target_bpm)}`
+        : b.phase === "pace"
+          ? `breathing guide: ${bpm(b.from_bpm)} → ${bpm(b.pace_bpm)} breaths/min${b.following === false ? " (not followed: slowing more gently)" : b.following ? " (followed)" : ""}`
+          : `breathing guide stopped: ${b.why ?? "stopped"}`;
+    io.stdout(`${clockTime(hub.clock.now())}  ${b.person.padEnd(6)} ${what}\n`);
+  });
   await hub.start();
   const nodeRed = values["no-node-red"]
     ? undefined
@@ -204,6 +221,8 @@ export async function runDemo(
       episodes: DEMO_EPISODES.map((e) => ({ ...e, startMs: e.startMs + i * 450_000 })),
       repeatEveryMs: 900_000,
       vendorStress: true,
+      // Alice's breathing follows the breathing guide most of the way (real time: breaths are not sped up).
+      ...(person === "alice" ? { guidedPace: () => hub.breathing.paceOf("alice"), follows: 0.85 } : {}),
     })),
   });
   await wearables.start();
@@ -225,7 +244,7 @@ export async function runDemo(
     ].join("\n"),
   );
 
-  // The simulator plays two Assist requests from the living-room satellite, as a person would speak them.
+  // The simulator plays three Assist requests from the living-room satellite, as a person would speak them.
   const said: NodeJS.Timeout[] = [];
   const say = (afterMs: number, text: string): void => {
     said.push(
@@ -250,6 +269,7 @@ export async function runDemo(
       }, afterMs),
     );
   };
+  say(26_000, "help me breathe");
   say(35_000, "I feel lonely");
   say(50_000, "stop");
   say(70_000, "I feel a bit tired");

@@ -10,6 +10,7 @@ import {
   runActionPlugin,
   runViaActionRunner,
 } from "./api/index.js";
+import { BreathingPacer, breathingApiPlugin } from "./breathing/index.js";
 import { type Config, type Location, locationOf, moodQuiet, type Rule, timeZoneOf } from "./config/index.js";
 import { HubControls } from "./controls/index.js";
 import {
@@ -90,6 +91,7 @@ export class Hub {
   /** What the hub commanded each entity and which contexts are its own: the facts for override decisions. */
   readonly commands: CommandLedger<HassEntityLike>;
   readonly episodes: EpisodeManager;
+  readonly breathing: BreathingPacer;
   readonly windDown: WindDownRunner;
   readonly friends: FriendSuggester;
   readonly mood: MoodCheckIns;
@@ -162,6 +164,20 @@ export class Hub {
       isCallContext: (id) => this.runner.ownContexts.has(id),
     });
     this.controls = new HubControls(() => this.clock.now());
+    this.breathing = new BreathingPacer({
+      config,
+      clock: this.clock,
+      logger,
+      getEntity: (id) => this.ha.getEntity(id),
+      run: (actions) => this.act(actions),
+      timeZone: () => this.timeZone,
+      isAsleep: (person) => this.pipeline.isAsleep(person),
+      episodes: {
+        active: () => this.episodes.activeEpisodes(),
+        start: (request) => this.episodes.startEpisode(request),
+      },
+      onEvent: (event) => this.events.emit("breathing", event),
+    });
     this.episodes = new EpisodeManager({
       config,
       clock: this.clock,
@@ -172,6 +188,7 @@ export class Hub {
       timeZone: () => this.timeZone,
       isAsleep: (person) => this.pipeline.isAsleep(person),
       onChange: (view, phase) => this.episodeChanged(view, phase),
+      breathing: this.breathing.episodeHook(),
     });
     for (const [service, handler] of Object.entries(calmActions(this.episodes, config)))
       this.runner.registerLocal(service, handler);
@@ -229,6 +246,7 @@ export class Hub {
       logger,
       friends: this.friends,
       moods: this.mood,
+      breathing: this.breathing,
       windDown: {
         startNow: (r) => this.windDown.startNow(r.room ?? own(this.config.people, r.person)?.room ?? ""),
       },
@@ -259,6 +277,7 @@ export class Hub {
       controls: this.controls,
       episodes: this.episodes,
       friends: this.friends,
+      breathing: this.breathing,
       act: (actions) => this.act(actions),
       publishLatest: (topic, payload) => this.mqtt.publishLatest(topic, payload),
       timeZone: () => this.timeZone,
@@ -273,6 +292,7 @@ export class Hub {
         mqtt: this.mqtt,
         store: this.store,
         episodes: this.episodes,
+        breathing: (episodeId) => this.breathing.statusOf(episodeId),
         ingestCounters: () => this.ingest.counters,
         links: () => ({ mqtt: this.mqtt.state, home_assistant: this.ha.state }),
         people: () => this.people(),
@@ -306,6 +326,7 @@ export class Hub {
       this.named("home-assistant", this.ha),
       this.named("actions", this.runner),
       this.named("episodes", this.episodes),
+      this.named("breathing", this.breathing),
       this.named("wind-down", this.windDown),
       this.named("friends", this.friends),
       this.named("mood", this.mood),
@@ -388,6 +409,7 @@ export class Hub {
     subs.add(
       this.commands.onChanges((changes) => {
         this.episodes.onEntities(changes);
+        this.breathing.onEntities(changes);
         this.windDown.onEntities(changes);
       }),
     );
@@ -524,6 +546,7 @@ export class Hub {
           moods: (person, limit) => this.mood.moods(person, limit),
           isPerson: (id) => this.people().some((p) => p.id === id),
         }),
+        breathingApiPlugin(this.breathing, (id) => this.people().some((p) => p.id === id)),
         ...(this.options.apiPlugins ?? []),
       ],
     );
@@ -556,6 +579,7 @@ export class Hub {
     this.detector.forget(id);
     this.saveDetector();
     this.episodes.forget(id);
+    this.breathing.forget(id);
     this.views.forget(id);
     return this.store.deletePerson(id);
   }

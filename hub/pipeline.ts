@@ -41,6 +41,8 @@ export interface PipelineDeps {
   episodes: { onStress(state: StressState): void };
   /** The friend suggester counts how long someone has been high, and knows who sleeps. */
   friends: { observeStress(state: StressState): void; observeSleep(person: string, sleep: SleepState): void };
+  /** The breathing guide adapts to the person's breathing and stops once they are calm. */
+  breathing?: { observe(sample: IngestedSample["sample"]): void; onStress(state: StressState): void };
   /** Carries out a rule's actions through the one door to Home Assistant. */
   act(actions: PlannedAction[]): Promise<ActionOutcome[]>;
   /** Retained hub state out (`calm/<person>/state`). */
@@ -101,11 +103,13 @@ export class ReadingPipeline {
         this.sleep.set(sample.person, sample.sleep);
         friends.observeSleep(sample.person, sample.sleep);
       }
+      if (item.fresh) this.d.breathing?.observe(sample);
       const previous = detector.state(sample.person);
       const state = detector.update(sample);
       if (state) {
         this.publishState(state);
         episodes.onStress(state);
+        this.d.breathing?.onStress(state);
         if (item.fresh && state.actionable) this.decide(state, previous, sample.id);
         // After the rules: a friend nudge never goes out ahead of the rule for the same reading.
         friends.observeStress(state);

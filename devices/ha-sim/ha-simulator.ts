@@ -7,6 +7,7 @@ import type { CallMatcher, RecordedCall } from "./call-log.js";
 import { newContext, ulid } from "./context-id.js";
 import { handleHttpRequest } from "./http-api.js";
 import { type HaSimulatorOptions, type ResolvedOptions, resolveOptions } from "./options.js";
+import { matchSentence } from "./sentence-matcher.js";
 import { executeServiceCall } from "./services/call-service.js";
 import { applyLightOff, applyLightOn, type LightTurnOnParams } from "./services/light.js";
 import {
@@ -39,6 +40,9 @@ export interface AssistRequest {
   conversation_id?: string;
   /** How long the "automation" waits for `calm_hub_response`; HA's example uses 4 s. */
   timeoutMs?: number;
+  /** The automation's sentence templates (the shipped package's `command:` list): as with real Assist, a
+   * sentence none of them matches never reaches the hub, and the result is null. Absent: every text does. */
+  sentences?: readonly string[];
 }
 
 export interface NotificationAction {
@@ -328,6 +332,8 @@ export class HaSimulator {
    * and waits for the `calm_hub_response` with the same `request_id`. Resolves with that event's data,
    * or null when the hub did not answer in time. */
   playAssistRequest(request: AssistRequest): Promise<Record<string, unknown> | null> {
+    if (request.sentences && !request.sentences.some((t) => matchSentence(t, request.text) !== null))
+      return Promise.resolve(null);
     const context = newContext();
     const requestId = request.request_id ?? context.id;
     const timeoutMs = request.timeoutMs ?? 4000;

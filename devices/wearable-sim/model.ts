@@ -47,6 +47,11 @@ export interface PersonModelOptions {
   intervalMs?: number;
   /** `source` in the payloads, default "wearable-sim". */
   source?: string;
+  /** A breathing pace the person is being guided at, breaths/min, or undefined when nobody guides them
+   * (the demo passes the hub's breathing guide). */
+  guidedPace?: (t: number) => number | undefined;
+  /** How much of the way from their own breathing to the guided pace the person goes, 0-1 (default 0.6). */
+  follows?: number;
 }
 
 export interface PersonModel {
@@ -169,7 +174,10 @@ export function createPersonModel(opts: PersonModelOptions): PersonModel {
 
       hrNoise = 0.85 * hrNoise + gauss() * 0.8;
       const hr = clamp(restingHr + drift(t) + 24 * stress + hrNoise, 35, 190);
-      const resp = clamp(baseResp + 5 * stress + gauss() * 0.4, 6, 40);
+      const own = baseResp + 5 * stress + gauss() * 0.4;
+      const pace = opts.guidedPace?.(t);
+      const follows = clamp(opts.follows ?? 0.6, 0, 1);
+      const resp = pace === undefined ? clamp(own, 6, 40) : clamp(own + follows * (pace - own), 4, 40);
       // Target RMSSD falls with stress; 60 % of it from RSA, the rest from beat-to-beat noise.
       const targetRmssd = clamp(restingRmssd * (1 - 0.6 * stress) * (1 + 0.05 * gauss()), 4, 200);
 

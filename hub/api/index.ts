@@ -42,6 +42,8 @@ export {
 } from "./stream.js";
 export { resolveApiToken, TOKEN_FILE } from "./token-file.js";
 export {
+  BreathingStatusSchema,
+  type BreathingStatusView,
   type EpisodeSource,
   type EpisodeView,
   EpisodeViewSchema,

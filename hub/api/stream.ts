@@ -59,6 +59,19 @@ export const STREAM_EVENTS = {
     outcome: z.string(),
   }),
   wind_down: z.object({ phase: z.string(), room: z.string(), date: z.string(), detail: z.string() }),
+  /** The breathing guide started, changed pace or stopped: its own paces, never a reading. */
+  breathing: z.object({
+    person: z.string(),
+    room: z.string(),
+    episode_id: z.string(),
+    phase: z.enum(["started", "pace", "stopped"]),
+    medium: z.enum(["light", "volume"]),
+    from_bpm: z.number(),
+    pace_bpm: z.number(),
+    target_bpm: z.number(),
+    following: z.boolean().nullable(),
+    why: z.string().optional(),
+  }),
 } as const;
 
 export type StreamEventType = keyof typeof STREAM_EVENTS;
@@ -251,6 +264,7 @@ export function streamHubEvents(
   const onEpisode = (e: CoreEpisodeView): void => stream.publish("episode", toEpisodeView(e));
   const onVoice = (v: HubEvents["voice"][0]): void => stream.publish("voice", v);
   const onWindDown = (w: HubEvents["wind_down"][0]): void => stream.publish("wind_down", w);
+  const onBreathing = (b: HubEvents["breathing"][0]): void => stream.publish("breathing", b);
   const offs = [
     source.on("stress", onStress),
     source.on("decision", onDecision),
@@ -258,6 +272,7 @@ export function streamHubEvents(
     source.on("episode", onEpisode),
     source.on("voice", onVoice),
     source.on("wind_down", onWindDown),
+    source.on("breathing", onBreathing),
   ];
   return () => {
     for (const off of offs) off();
@@ -295,7 +310,7 @@ export const streamRoutes: FastifyPluginAsync<{ stream: EventStream }> = async (
         description:
           "Server-sent events: `stress` (every estimate: person, level, previous_level, score, at, since, reason), " +
           "`decision`, `action` (an action log entry with `summary`), `episode` (an episode view), `control` " +
-          "{paused, mode}, `voice` and `wind_down`. Scores and levels only, never raw readings. Send " +
+          "{paused, mode}, `voice`, `wind_down` and `breathing` (the breathing guide's paces). Scores and levels only, never raw readings. Send " +
           "`Last-Event-ID` to get what was missed (the last 500 events at most).",
         querystring: StreamQuerySchema,
         produces: ["text/event-stream"],

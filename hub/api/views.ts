@@ -42,6 +42,7 @@ export interface EpisodeView {
   end_reason?: string | null | undefined;
   /** Why it ended, in words. */
   ended_why?: string | undefined;
+  breathing?: BreathingStatusView | undefined;
 }
 
 /** The core's episode (ended_at null while it runs) as the API shows it (absent while it runs). */
@@ -62,6 +63,26 @@ export interface EpisodeSource {
   onEpisode?(listener: (episode: EpisodeView) => void): () => void;
 }
 
+/** The breathing guide of an episode, as the dashboard shows it ("breathing guide: 7.5 → 6 breaths/min"). */
+export const BreathingStatusSchema = z.object({
+  person: z.string(),
+  room: z.string(),
+  episode_id: z.string(),
+  state: z.enum(["running", "stopped"]),
+  medium: z.enum(["light", "volume"]).describe("What carries the pace: a light's brightness or the volume"),
+  from_bpm: z.number().describe("The guide's first pace, breaths per minute"),
+  pace_bpm: z.number().describe("The guide's pace now"),
+  target_bpm: z.number().describe("The pace it slows toward"),
+  following: z
+    .boolean()
+    .nullable()
+    .describe("Whether the person's breathing (or heart rate) follows; null while nothing says"),
+  started_at: z.number(),
+  stopped_at: z.number().nullable(),
+  why: z.string().nullable().describe("Why it stopped, in words"),
+});
+export type BreathingStatusView = z.infer<typeof BreathingStatusSchema>;
+
 export const EpisodeViewSchema = z.object({
   id: z.string(),
   person: z.string(),
@@ -76,6 +97,7 @@ export const EpisodeViewSchema = z.object({
     .optional()
     .describe("calm, max_duration, stopped, left_home, replaced, expired"),
   ended_why: z.string().optional().describe("Why it ended, in words"),
+  breathing: BreathingStatusSchema.optional().describe("The breathing guide, when the episode has one"),
 });
 
 export function isRunning(e: EpisodeView): boolean {

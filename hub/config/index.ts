@@ -1,6 +1,7 @@
 // The config is a leaf: every section's schema lives here and imports only core, so loading a config file
 // never pulls in a feature (features import their types from here, never the other way round).
 
+export { type BreathingConfig, BreathingConfigSchema } from "./breathing.js";
 export { HhmmSchema, NotifyServiceSchema, WeekdaySchema } from "./common.js";
 export {
   type ArtefactConfig,

@@ -8,6 +8,7 @@ import {
   PersonIdSchema,
   RoomIdSchema,
 } from "../core/index.js";
+import { BreathingConfigSchema } from "./breathing.js";
 import { HhmmSchema as HHMM } from "./common.js";
 import { DetectorConfigSchema } from "./detector.js";
 import { FriendsConfigSchema } from "./friends.js";
@@ -309,6 +310,9 @@ export const ConfigSchema = z
     rooms: z.record(RoomIdSchema, RoomConfigSchema).default({}),
     soundscapes: z.record(z.string().regex(/^[a-z0-9_]+$/), SoundscapeSchema).default(DEFAULT_SOUNDSCAPES),
     episodes: EpisodeConfigSchema.prefault({}),
+    breathing: BreathingConfigSchema.prefault({}).describe(
+      "The breathing guide: a light (or the soundscape) paced from the person's breathing down to slow breaths.",
+    ),
     detector: DetectorConfigSchema.prefault({}).describe(
       "Stress detection tuning; the defaults were chosen on the stress-predict development split.",
     ),

@@ -32,6 +32,8 @@ export const ERROR_STATUS = {
   /** The database was written by a newer Calm Hub; it is left untouched (a start-up error). */
   CALM_ERR_STORE_VERSION: 500,
   CALM_ERR_VOICE_DISABLED: 409,
+  /** The breathing guide may not run there now (a bedroom at night, someone asleep, nothing to pace with). */
+  CALM_ERR_BREATHING_REFUSED: 409,
   CALM_ERR_HA_CANNOT_CONNECT: 503,
   CALM_ERR_HA_INVALID_AUTH: 503,
   CALM_ERR_HA_CONNECTION_LOST: 503,

@@ -118,6 +118,26 @@ export interface MoodEvent {
   source: string;
 }
 
+/**
+ * The breathing guide's progress. Paces are the guide's own (what the light asks for), rounded to a quarter
+ * breath; `following` is a yes/no judgement. No reading (respiration, heart rate) is part of it.
+ */
+export interface BreathingEvent {
+  person: string;
+  room: string;
+  episode_id: string;
+  phase: "started" | "pace" | "stopped";
+  /** What carries the pace: a light's brightness or the soundscape's volume. */
+  medium: "light" | "volume";
+  from_bpm: number;
+  pace_bpm: number;
+  target_bpm: number;
+  /** Whether the person's breathing (or heart rate) follows the pace; null while nothing says. */
+  following: boolean | null;
+  /** Why it stopped, in words (only with phase "stopped"). */
+  why?: string | undefined;
+}
+
 export interface LinkStates {
   mqtt: string;
   home_assistant: string;
@@ -137,4 +157,5 @@ export interface HubEvents {
   wind_down: [event: WindDownEvent];
   voice: [request: VoiceEvent];
   mood: [mood: MoodEvent];
+  breathing: [event: BreathingEvent];
 }

@@ -45,6 +45,7 @@ export {
   type ActionOutcome,
   type ActionResult,
   ActionResultSchema,
+  type BreathingEvent,
   type Decision,
   type DecisionOutcome,
   type EpisodeEndReason,

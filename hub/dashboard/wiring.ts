@@ -4,6 +4,7 @@
  */
 import {
   type ApiPlugin,
+  type BreathingStatusView,
   type EpisodeSource,
   type EpisodeView,
   EventStream,
@@ -53,6 +54,8 @@ export interface ViewsHost {
   mqtt: DiscoveryMqtt;
   store: Pick<Store, "samples" | "docs" | "actions">;
   episodes: Pick<EpisodeManager, "activeEpisodes" | "history" | "stopEpisode">;
+  /** The breathing guide of an episode, if it has (or had) one. */
+  breathing?(episodeId: string): BreathingStatusView | undefined;
   ingestCounters(): IngestCounters;
   links(): { mqtt: string; home_assistant: string };
   people(): { id: string; name: string; state: StressState | null }[];
@@ -76,7 +79,7 @@ export class HubViews {
   constructor(hub: ViewsHost, options: ViewsOptions = {}) {
     this.hub = hub;
     const config = hub.config;
-    this.episodeSource = episodeSourceOf(hub.episodes);
+    this.episodeSource = episodeSourceOf(hub.episodes, (id) => hub.breathing?.(id));
     this.history = new StressHistory(options.history);
     this.metrics = new Metrics({
       ingest: () => hub.ingestCounters(),
@@ -177,14 +180,21 @@ export class HubViews {
 }
 
 /** The dashboard's and Home Assistant's view of episodes: the running ones and the last 20 that ended. */
-function episodeSourceOf(episodes: ViewsHost["episodes"]): EpisodeSource {
+function episodeSourceOf(
+  episodes: ViewsHost["episodes"],
+  breathing: (episodeId: string) => BreathingStatusView | undefined,
+): EpisodeSource {
   return {
     listEpisodes: () => {
       const ended = episodes
         .history()
         .filter((e) => e.state === "ended")
         .slice(0, 20);
-      return [...episodes.activeEpisodes(), ...ended].map(toEpisodeView);
+      return [...episodes.activeEpisodes(), ...ended].map((e) => {
+        const view = toEpisodeView(e);
+        const guide = breathing(e.id);
+        return guide ? { ...view, breathing: guide } : view;
+      });
     },
     stopEpisode: async (id, by) => (await episodes.stopEpisode({ id }, "stopped", by)) !== undefined,
   };

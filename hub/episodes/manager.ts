@@ -61,6 +61,11 @@ export interface EpisodeDeps {
   timeZone(): string;
   isAsleep(person: string): boolean;
   onChange(view: EpisodeView, phase: "started" | "ended" | "updated"): void;
+  /** The breathing guide (hub/breathing/): started by a recipe with `breathing_pacer`, stopped when the episode ends. */
+  breathing?: {
+    start(req: { person: string; room: string; episodeId: string }): void;
+    stop(person: string, why: string): void;
+  };
 }
 
 const CauseOriginSchema = ActionCauseSchema.pick({ kind: true, why: true }).extend({
@@ -399,6 +404,7 @@ export class EpisodeManager {
       record.ended_at = clock.now();
       record.end_reason = "stopped";
       record.end_cause = { kind: "api", why: `${this.personName(person)}'s data was deleted` };
+      this.deps.breathing?.stop(person, "the person's data was deleted");
       const overridden = new Set(record.overridden);
       const calls: HaCall[] = restoreLights(
         record.snapshots,
@@ -505,6 +511,8 @@ export class EpisodeManager {
     record.end_reason = reason;
     record.end_cause = by ?? this.endOrigin(record, reason);
     this.running.delete(record.id);
+    // Before the room is given back, so that no breath cue lands after the restore.
+    this.deps.breathing?.stop(record.person, "the calm episode ended");
     const overridden = new Set(record.overridden);
     const lights = restoreLights(
       record.snapshots,

@@ -20,6 +20,7 @@ export {
   roomVocabulary,
 } from "./rooms.js";
 export {
+  type BreathingRequester,
   type FriendRequester,
   HOUSEHOLD,
   type VoiceHa,
@@ -30,7 +31,13 @@ export {
   type VoiceServiceOptions,
   type WindDownControl,
 } from "./service.js";
-export { type FriendBlockSpoken, speak, spokenName, type VoiceOutcome } from "./speech.js";
+export {
+  type BreathingRefusalSpoken,
+  type FriendBlockSpoken,
+  speak,
+  spokenName,
+  type VoiceOutcome,
+} from "./speech.js";
 
 export type CreateVoiceServiceOptions = VoiceServiceOptions;
 

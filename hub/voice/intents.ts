@@ -5,6 +5,7 @@ import { type Mood, MoodSchema } from "../core/index.js";
 export const IntentSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("calm"), room: z.string().optional(), soundscape: z.string().optional() }),
   z.object({ kind: z.literal("stop"), room: z.string().optional() }),
+  z.object({ kind: z.literal("breathe"), room: z.string().optional() }),
   z.object({ kind: z.literal("wind_down"), room: z.string().optional() }),
   z.object({ kind: z.literal("soundscape"), soundscape: z.string(), room: z.string().optional() }),
   z.object({ kind: z.literal("unknown_soundscape"), heard: z.string() }),
@@ -36,6 +37,8 @@ interface Patterns {
   windDown: RegExp[];
   play: RegExp;
   calm: RegExp[];
+  /** A breathing guide, before the calm patterns (which also hear "breathe"). */
+  breathe: RegExp[];
   help: RegExp[];
   /** "I feel …": the sentence's lead-in, then the words of each mood. */
   mood: { lead: RegExp; words: Record<Mood, string> };
@@ -76,7 +79,7 @@ const EN: Patterns = {
   ],
   stop: [
     /^(?:stop|cancel|end|enough|finish|quit|halt)(?: (?:it|this|that|now|for now|calm|calm mode|the calm|calming|the episode|the music|the sound|the sounds|the soundscape|everything|all of it|right now))*$/,
-    /\b(?:stop|end|cancel|turn off|switch off) (?:the )?(?:calm|calming|calm mode|episode|relaxation|soundscape)\b/,
+    /\b(?:stop|end|cancel|turn off|switch off) (?:the )?(?:calm|calming|calm mode|episode|relaxation|soundscape|breathing)\b/,
     /^that is (?:enough|it|fine|ok|okay|good|plenty)(?: now| for now)*$/,
     /^(?:i am|we are|i feel|feeling|i am feeling) (?:fine|ok|okay|good|alright|all right|better|much better|calm|calmer|relaxed|done)(?: now| again| already)*$/,
     /^(?:all )?(?:good|better|fine)(?: now)?$/,
@@ -99,6 +102,13 @@ const EN: Patterns = {
     /\b(?:calm|relax|quiet|chill)(?: ing)? mode\b/,
     /\b(?:relax|relaxing|unwind|breathe|destress|de stress|calm|calmer|soothe)\b/,
     /\b(?:rough|bad|hard|long|stressful) day\b/,
+  ],
+  breathe: [
+    /\b(?:help|let) (?:me|us) (?:to )?breathe\b/,
+    /\bbreathe with me\b/,
+    /\b(?:guide|pace|slow) (?:my|our) breathing\b/,
+    /\bbreathing (?:guide|exercise|pacer|coach)\b/,
+    /\b(?:i need to|i want to) (?:slow down my breathing|breathe slowly|breathe)\b/,
   ],
   help: [
     /^(?:help|what can you do|what do you do|how does this work|what can i say|options)$/,
@@ -141,7 +151,7 @@ const DE: Patterns = {
   ],
   stop: [
     /^(?:stopp|stop|halt|stoppen|aufhören|hör auf|schluss|genug|ende|abbrechen|beenden)(?: (?:jetzt|bitte|das|damit|es|alles|die ruhe|den ruhemodus))*$/,
-    /\b(?:ruhemodus|ruhe|entspannung) (?:beenden|aus|stoppen)\b/,
+    /\b(?:ruhemodus|ruhe|entspannung|atemübung|atemführung) (?:beenden|aus|stoppen)\b/,
     /^das reicht(?: jetzt)?$/,
     /^(?:mir geht es|es geht mir|mir gehts|ich bin|ich fühle mich) (?:wieder )?(?:gut|besser|ok|okay|ruhig|ruhiger|entspannt|in ordnung)(?: jetzt| wieder)*$/,
     /^(?:alles )?(?:gut|ok|okay)(?: jetzt)?$/,
@@ -157,6 +167,11 @@ const DE: Patterns = {
     /\bentspann/,
     /\b(?:ruhe|ruhemodus|durchatmen|atmen)\b/,
     /\b(?:schwerer|schlechter|harter|langer|stressiger) tag\b/,
+  ],
+  breathe: [
+    /\bhilf (?:mir|uns) (?:beim |zu )?atmen\b/,
+    /\batme mit mir\b/,
+    /\b(?:atemübung|atemführung|atemtrainer)\b/,
   ],
   help: [/^(?:hilfe|was kannst du|was kannst du alles|was kann ich sagen)$/, /\bwas kannst du\b/],
   mood: {
@@ -280,6 +295,7 @@ export function understand(text: string, language = "en", vocabulary: Vocabulary
       return { kind: "unknown_soundscape", heard: heard || play[1] };
     }
   }
+  if (p.breathe.some((re) => re.test(s))) return withRoom({ kind: "breathe" });
   if (p.help.some((re) => re.test(s))) return { kind: "help" };
   if (p.calm.some((re) => re.test(s))) {
     // "calm me down with some rain": the episode brings that soundscape.

@@ -25,7 +25,7 @@ import {
   roomOfDevice,
   roomVocabulary,
 } from "./rooms.js";
-import { type FriendBlockSpoken, speak, type VoiceOutcome } from "./speech.js";
+import { type BreathingRefusalSpoken, type FriendBlockSpoken, speak, type VoiceOutcome } from "./speech.js";
 
 /** What the voice service needs from Home Assistant; the real HaLink satisfies it. */
 export interface VoiceHa {
@@ -59,6 +59,18 @@ export interface MoodRecorder {
   record(person: string, mood: Mood, source: "voice"): unknown;
 }
 
+/** The breathing guide as voice sees it ("help me breathe"). */
+export interface BreathingRequester {
+  request(input: {
+    person: string;
+    room?: string | undefined;
+    cause: CauseOrigin;
+  }): Promise<
+    | { ok: true; already: boolean; status: { room: string; medium: "light" | "volume" } }
+    | { ok: false; refusal: string; reason: string }
+  >;
+}
+
 export interface VoiceServiceOptions {
   ha: VoiceHa;
   episodes: EpisodeControl;
@@ -68,6 +80,7 @@ export interface VoiceServiceOptions {
   friends?: FriendRequester | undefined;
   moods?: MoodRecorder | undefined;
   windDown?: WindDownControl | undefined;
+  breathing?: BreathingRequester | undefined;
   /** `config.people`: each person's room makes "the room's person" and "the person's room" work. */
   people?: Readonly<Record<string, { room?: string | undefined; name?: string | undefined }>> | undefined;
   /** Soundscape names "play <name>" understands: the main config's soundscapes, `_` spoken as a space. */
@@ -336,6 +349,27 @@ export class VoiceService {
           already: res.already_running,
         };
       }
+      case "breathe": {
+        if (!this.opts.breathing) return { kind: "breathe_failed", room: say(room), why: "failed" };
+        const res = await this.opts.breathing.request({
+          person,
+          room,
+          cause: voice("asked for a breathing guide by voice"),
+        });
+        if (!res.ok) {
+          this.opts.logger.info(
+            { component: "voice", person, room, refusal: res.refusal },
+            "breathing guide refused",
+          );
+          return { kind: "breathe_failed", room: say(room), why: spokenBreathingRefusal(res.refusal) };
+        }
+        return {
+          kind: "breathe_started",
+          room: say(res.status.room),
+          medium: res.status.medium,
+          already: res.already,
+        };
+      }
       case "stop": {
         const stopped = await this.stopFor(person, room, voice('said "stop" by voice'));
         return stopped ? { kind: "stopped", room: say(stopped.room) } : { kind: "nothing_to_stop" };
@@ -422,6 +456,8 @@ export class VoiceService {
         return { kind: "calm_pending", room: say, soundscape: intent.soundscape };
       case "stop":
         return { kind: "stop_pending" };
+      case "breathe":
+        return { kind: "breathe_pending", room: say };
       case "wind_down":
         return { kind: "wind_down_pending", room: say };
       case "soundscape":
@@ -507,6 +543,12 @@ export class VoiceService {
 
 function isPending(o: VoiceOutcome): boolean {
   return o.kind.endsWith("_pending");
+}
+
+function spokenBreathingRefusal(refusal: string): BreathingRefusalSpoken {
+  return refusal === "bedroom_at_night" || refusal === "asleep" || refusal === "nothing_to_pace"
+    ? refusal
+    : "failed";
 }
 
 function spokenBlock(reason: string): FriendBlockSpoken {

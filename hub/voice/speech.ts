@@ -11,6 +11,9 @@ export type VoiceOutcome =
   | { kind: "calm_failed"; room: string }
   | { kind: "stopped"; room: string }
   | { kind: "stop_pending" }
+  | { kind: "breathe_started"; room: string; medium: "light" | "volume"; already: boolean }
+  | { kind: "breathe_pending"; room: string }
+  | { kind: "breathe_failed"; room: string; why: BreathingRefusalSpoken }
   | { kind: "nothing_to_stop" }
   | { kind: "wind_down_started"; room: string }
   | { kind: "wind_down_pending"; room: string }
@@ -28,6 +31,9 @@ export type VoiceOutcome =
   | { kind: "unknown"; soundscapes: readonly string[] }
   | { kind: "no_room" }
   | { kind: "unavailable" };
+
+/** Why the breathing guide did not start, as far as speech cares. */
+export type BreathingRefusalSpoken = "bedroom_at_night" | "asleep" | "nothing_to_pace" | "failed";
 
 /** Why a friend suggestion was not sent, as far as speech cares. */
 export type FriendBlockSpoken =
@@ -68,6 +74,25 @@ function en(o: VoiceOutcome): string {
       return `Okay. The ${o.room} is back to how you had it.`;
     case "stop_pending":
       return "Okay, giving the room back to you now.";
+    case "breathe_started":
+      if (o.already) return `The breathing guide is already on in the ${o.room}. ${sayStop}`;
+      return o.medium === "light"
+        ? `Breathe with the light in the ${o.room}: in as it brightens, out as it dims. ${sayStop}`
+        : `Breathe with the sound in the ${o.room}: in as it swells, out as it fades. ${sayStop}`;
+    case "breathe_pending":
+      return `Okay, starting the breathing guide in the ${o.room}. ${sayStop}`;
+    case "breathe_failed":
+      switch (o.why) {
+        case "bedroom_at_night":
+          return "I won't change the bedroom at night. Breathe in slowly, and let the breath out even slower.";
+        case "asleep":
+          return "Someone here is asleep, so I'll leave the room as it is. Breathe in slowly, and out even slower.";
+        case "nothing_to_pace":
+          return `There's no light on in the ${o.room} to breathe with. Breathe in slowly, and out even slower.`;
+        case "failed":
+          return "Sorry, I couldn't start the breathing guide. Breathe in slowly, and out even slower.";
+      }
+      return "Breathe in slowly, and out even slower.";
     case "nothing_to_stop":
       return "Nothing to stop. No calm is running right now.";
     case "wind_down_started":
@@ -132,7 +157,7 @@ function en(o: VoiceOutcome): string {
     case "unknown": {
       const sounds = o.soundscapes.length ? `, play ${list(o.soundscapes.slice(0, 3), "or")}` : "";
       const lead = o.kind === "unknown" ? "Sorry, I didn't get that. " : "";
-      return `${lead}I can calm a room${sounds}, start the wind-down, or suggest calling a friend. Try 'help me relax', or 'stop' to end it.`;
+      return `${lead}I can calm a room${sounds}, guide your breathing, start the wind-down, or suggest calling a friend. Try 'help me relax', or 'stop' to end it.`;
     }
     case "no_room":
       return "I'm not sure which room you're in. Try 'play rain in the living room'.";
@@ -168,6 +193,15 @@ function de(o: VoiceOutcome): string {
       return `Okay. ${o.room} ist wieder so, wie du es hattest.`;
     case "stop_pending":
       return "Okay, du bekommst den Raum zurück.";
+    case "breathe_started":
+    case "breathe_pending":
+      return o.kind === "breathe_started" && o.medium === "volume"
+        ? `Atme mit dem Klang in ${o.room}: ein, wenn er anschwillt, aus, wenn er leiser wird. ${sayStop}`
+        : `Atme mit dem Licht in ${o.room}: ein, wenn es heller wird, aus, wenn es dunkler wird. ${sayStop}`;
+    case "breathe_failed":
+      return o.why === "bedroom_at_night" || o.why === "asleep"
+        ? "Jetzt ist Ruhezeit, deshalb lasse ich den Raum, wie er ist. Atme langsam ein und noch langsamer aus."
+        : "Die Atemführung ließ sich gerade nicht starten. Atme langsam ein und noch langsamer aus.";
     case "nothing_to_stop":
       return "Es läuft gerade nichts, das ich beenden könnte.";
     case "wind_down_started":

@@ -81,4 +81,28 @@ rules: [{ id: calm-episode, trigger: { type: level, to: high }, cooldown_s: 0, a
     await page.locator("#actions > li", { hasText: "calm.start_episode" }).first().waitFor();
     await page.close();
   }, 60_000);
+
+  it("shows the breathing guide's pace with its episode, live, and Stop ends both", async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(hub.apiUrl);
+    await page.fill("#token", API_TOKEN);
+    await page.click("#login button[type=submit]");
+    await page.waitForFunction(() => document.body.dataset.live === "open");
+    await publishReading(wearable, hub.config.mqtt.base_topic, "alice", { resp: 8, stress: 20 });
+
+    const res = await fetch(`${hub.apiUrl}/api/people/alice/breathe`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${API_TOKEN}`, "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(res.status).toBe(200);
+    const guide = page.locator("#episodes .breathing");
+    await guide.waitFor();
+    expect(await guide.textContent()).toBe("breathing guide: 8 → 8 breaths/min (toward 6)");
+    const episode = hub.episodes.activeEpisodes()[0];
+    await page.locator(`button[data-episode-id="${episode?.id}"]`).click();
+    await waitFor(() => hub.episodes.activeEpisodes().length === 0, { what: "episode stopped" });
+    expect(hub.breathing.paceOf("alice")).toBeUndefined();
+    await page.close();
+  }, 60_000);
 });

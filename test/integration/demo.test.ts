@@ -66,6 +66,8 @@ describe("calm-hub demo", () => {
       what: "the tapped mood",
     });
     expect(out).not.toMatch(/phone .*\d{2,}/); // no health numbers on a lock screen
+    // "help me breathe" came before it: the breathing guide joined Alice's episode.
+    expect(out).toMatch(/alice +breathing guide started in living_room: the light rises and falls/);
 
     const exited = new Promise<number | null>((resolve) => child?.once("exit", (code) => resolve(code)));
     child.kill("SIGTERM");

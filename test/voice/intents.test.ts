@@ -226,6 +226,33 @@ describe("normalizeSentence", () => {
   });
 });
 
+describe("understand: the breathing guide", () => {
+  it.each([
+    "help me breathe",
+    "Help me breathe, please.",
+    "can you help me breathe",
+    "breathe with me",
+    "guide my breathing",
+    "start a breathing exercise",
+    "begin the breathing guide",
+    "I need to breathe",
+    "hilf mir atmen",
+  ])("%s → breathe", (text) => {
+    expect(kind(text, text.startsWith("hilf") ? "de" : "en")).toBe("breathe");
+  });
+
+  it("hears the room, and stopping the guide is a stop, never a start", () => {
+    expect(understand("help me breathe in the bedroom", "en", vocabulary)).toEqual({
+      kind: "breathe",
+      room: "bedroom",
+    });
+    expect(kind("stop the breathing guide")).toBe("stop");
+    expect(kind("stop breathing exercise")).toBe("stop");
+    // Relaxing is still a calm episode; only a request to breathe starts the guide.
+    expect(kind("help me relax")).toBe("calm");
+  });
+});
+
 const ALL_OUTCOMES: VoiceOutcome[] = [
   { kind: "calm_started", room: "living room", soundscape: "rain", already: false },
   { kind: "calm_started", room: "living room", already: false },
@@ -252,6 +279,13 @@ const ALL_OUTCOMES: VoiceOutcome[] = [
   { kind: "mood_unknown_person" },
   { kind: "help", soundscapes: ["rain", "ocean", "forest"] },
   { kind: "unknown", soundscapes: ["rain"] },
+  { kind: "breathe_started", room: "living room", medium: "light", already: false },
+  { kind: "breathe_started", room: "living room", medium: "volume", already: false },
+  { kind: "breathe_started", room: "living room", medium: "light", already: true },
+  { kind: "breathe_pending", room: "living room" },
+  ...(["bedroom_at_night", "asleep", "nothing_to_pace", "failed"] as const).map(
+    (why): VoiceOutcome => ({ kind: "breathe_failed", room: "bedroom", why }),
+  ),
   { kind: "no_room" },
   { kind: "unavailable" },
 ];

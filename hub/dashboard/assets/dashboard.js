@@ -428,6 +428,15 @@ function nameOf(person) {
   return state.people.get(person)?.name ?? person;
 }
 
+// "breathing guide: 7.5 → 6 breaths/min": the guide's own paces, never a reading.
+function breathingWords(b) {
+  if (!b) return "";
+  const bpm = (n) => String(Math.round(n * 100) / 100);
+  if (b.state === "stopped") return `breathing guide stopped${b.why ? `: ${b.why}` : ""}`;
+  const follow = b.following === false ? " · slowing gently" : "";
+  return `breathing guide: ${bpm(b.from_bpm)} → ${bpm(b.pace_bpm)} breaths/min (toward ${bpm(b.target_bpm)})${follow}`;
+}
+
 function renderEpisodes() {
   const list = $("episodes");
   const running = state.episodes.filter((e) => e.ended_at === undefined);
@@ -446,6 +455,7 @@ function renderEpisodes() {
           { class: "grow" },
           `${nameOf(e.person)} · ${roomName(e.room)}`,
           h("span", { class: "sub" }, `since ${clock(e.started_at)} — ${e.reason}`),
+          ...(e.breathing ? [h("span", { class: "sub breathing" }, breathingWords(e.breathing))] : []),
         ),
         button,
       ),
@@ -490,7 +500,8 @@ async function stopEpisode(e, button) {
 
 function mergeEpisode(e) {
   const i = state.episodes.findIndex((x) => x.id === e.id);
-  if (i >= 0) state.episodes[i] = e;
+  // Episode events do not carry the guide; it comes with its own events.
+  if (i >= 0) state.episodes[i] = { breathing: state.episodes[i].breathing, ...e };
   else state.episodes.unshift(e);
   renderEpisodes();
 }
@@ -737,10 +748,23 @@ function handleEvent(name, data) {
   else if (name === "action") onAction(data);
   else if (name === "episode") mergeEpisode(data);
   else if (name === "control") showControls(data);
+  else if (name === "breathing") onBreathing(data);
+}
+
+function onBreathing(b) {
+  const e = state.episodes.find((x) => x.id === b.episode_id);
+  if (!e) return;
+  e.breathing = {
+    ...(e.breathing ?? {}),
+    ...b,
+    state: b.phase === "stopped" ? "stopped" : "running",
+    why: b.why ?? null,
+  };
+  renderEpisodes();
 }
 
 // The event types the page shows; the stream sends only these.
-const LIVE_TYPES = "stress,action,episode,control";
+const LIVE_TYPES = "stress,action,episode,control,breathing";
 
 async function runLive(controller) {
   // The id of the last event seen: after a reconnect the hub first sends what was missed in between.
