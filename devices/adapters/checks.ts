@@ -200,10 +200,28 @@ export interface SampleMeta {
   id?: string;
 }
 
-/** Drops undefined keys and empty RR arrays so Samples compare and serialize cleanly. */
+const MEASUREMENT_KEYS = [
+  "hr",
+  "rr",
+  "rmssd",
+  "sdnn",
+  "eda",
+  "resp",
+  "skin_temp",
+  "stress",
+  "sleep",
+  "activity",
+  "steps",
+] as const satisfies readonly (keyof Measurements)[];
+
+/**
+ * Drops undefined keys and empty RR arrays so Samples compare and serialize cleanly. Every reading passes
+ * here: a fixed key list with plain property reads, not Object.entries (an array of pairs per reading).
+ */
 export function compact(m: Measurements): Measurements {
   const out: Measurements = {};
-  for (const [k, v] of Object.entries(m) as [keyof Measurements, Measurements[keyof Measurements]][]) {
+  for (const k of MEASUREMENT_KEYS) {
+    const v = m[k];
     if (v === undefined) continue;
     if (k === "rr" && Array.isArray(v) && v.length === 0) continue;
     (out as Record<string, unknown>)[k] = v;
@@ -219,17 +237,16 @@ export function buildSample(ctx: AdapterContext, meta: SampleMeta, m: Measuremen
   if (problem) return reject("out_of_range", problem);
   if (!Number.isFinite(meta.measured_at))
     return reject("invalid_payload", "timestamp is not a finite number");
-  const quality = clampQuality(meta.quality ?? 1);
   const sample: Sample = {
     person: ctx.person,
     measured_at: meta.measured_at,
     received_at: ctx.received_at,
     source: meta.source,
-    quality,
-    ...(meta.id !== undefined ? { id: meta.id } : {}),
-    ...clean,
+    quality: clampQuality(meta.quality ?? 1),
   };
-  return { ok: true, value: sample };
+  // The same key order as before (id, then the measurements), so stored readings read back alike.
+  if (meta.id !== undefined) sample.id = meta.id;
+  return { ok: true, value: Object.assign(sample, clean) };
 }
 
 export function clampQuality(q: number): number {
