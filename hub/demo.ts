@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Writable } from "node:stream";
 import { pino } from "pino";
+import { z } from "zod";
 import { startEmbeddedBroker } from "../devices/broker/index.js";
 import { HaSimulator } from "../devices/ha-sim/index.js";
 import { DEMO_EPISODES, DEMO_TIME_SCALE, WearableSimulator } from "../devices/wearable-sim/index.js";
@@ -13,6 +14,7 @@ import { loadConfig } from "./config/index.js";
 import { background, type Logger, type NotificationAction, REDACT_PATHS } from "./core/index.js";
 
 import { Hub } from "./hub.js";
+import { ACTIVITY_DAY_SCOPE, demoHistory, STRESS_HOUR_SCOPE } from "./insights/index.js";
 import { startNodeRed } from "./nodered/index.js";
 import { packageRoot } from "./package-root.js";
 import type { Decision } from "./rules/index.js";
@@ -25,6 +27,25 @@ export interface DemoIo {
 
 export const DEMO_CONFIG = join(packageRoot(), "config/examples/home.yaml");
 const DEMO_PEOPLE = ["alice", "bob"];
+
+/**
+ * The insights need weeks of history, which a demo minute does not have: the demo people get four made-up
+ * weeks of hourly stress, steps and sleep (only in the demo's own data folder, never in a real home's).
+ */
+function seedDemoInsights(hub: Hub, io: { stdout(text: string): void }): void {
+  const now = hub.clock.now();
+  const docs = hub.store.docs;
+  DEMO_PEOPLE.forEach((person, i) => {
+    if (docs.list(STRESS_HOUR_SCOPE, z.unknown(), { person, limit: 1 }).length > 0) return;
+    const h = demoHistory(person, now, hub.timeZone, 28, i + 1);
+    for (const x of h.hours) docs.put(STRESS_HOUR_SCOPE, `${person}:${x.at}`, x, now, x.at);
+    for (const d of h.days)
+      docs.put(ACTIVITY_DAY_SCOPE, `${person}:${d.day}`, d, now, Date.parse(`${d.day}T12:00:00Z`));
+  });
+  io.stdout(
+    `${clockTime(now)}  (demo) four made-up weeks of stress, steps and sleep for ${DEMO_PEOPLE.join(" and ")}: see "Your week" on the dashboard\n`,
+  );
+}
 
 function clockTime(ms: number): string {
   return new Date(ms).toTimeString().slice(0, 8);
@@ -194,6 +215,7 @@ export async function runDemo(
     io.stdout(`${clockTime(hub.clock.now())}  ${b.person.padEnd(6)} ${what}\n`);
   });
   await hub.start();
+  seedDemoInsights(hub, io);
   const nodeRed = values["no-node-red"]
     ? undefined
     : await startNodeRed({

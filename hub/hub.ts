@@ -36,6 +36,7 @@ import { calmActions, EpisodeManager, type EpisodeView, episodeControl } from ".
 import { createFriendSuggester, type FriendSuggester } from "./friends/index.js";
 import { anyoneHome, HaLink } from "./ha/index.js";
 import { type Ingest, ingestFromConfig } from "./ingest/index.js";
+import { computeInsights, DailyLog, insightRoutes, readInsightInput } from "./insights/index.js";
 import { MoodCheckIns, moodRoutes } from "./mood/index.js";
 import { MqttLink } from "./mqtt/index.js";
 import { CommandLedger, TokenUserCheck } from "./override/index.js";
@@ -65,6 +66,7 @@ export interface HubOptions {
 }
 
 const DETECTOR_SAVE_MS = 60_000;
+const DAILY_LOG_FLUSH_MS = 60_000;
 const RETENTION_CHECK_MS = 3_600_000;
 // Readings are stored once a second, one chunk per person (see Samples.add): long enough for chunks to
 // hold many readings under load, short enough that the insert stays a few milliseconds. A hard kill loses at
@@ -100,6 +102,8 @@ export class Hub {
   readonly views: HubViews;
   readonly pipeline: ReadingPipeline;
   private readonly sampleWriter: SampleWriter;
+  /** Hourly stress and daily steps and sleep, stored for the weekly insights. */
+  private readonly dailyLog: DailyLog;
   apiToken = "";
   api: FastifyInstance | undefined;
   private readonly options: HubOptions;
@@ -258,6 +262,7 @@ export class Hub {
       soundscapes: Object.keys(config.soundscapes).map((id) => id.replaceAll("_", " ")),
       onRequest: (info) => this.events.emit("voice", info),
     });
+    this.dailyLog = new DailyLog(this.store.docs, () => this.timeZone);
     this.sampleWriter = new SampleWriter(this.store.samples, (err, count) =>
       this.logger.error(
         { component: "store", err: (err as Error).message, count },
@@ -406,6 +411,11 @@ export class Hub {
     subs.add(this.ha.onState(emitLink));
     subs.add(this.mqtt.onState(emitLink));
     subs.add(this.runner.onOutcome((o) => this.events.emit("action", o)));
+    // An observer: it only summarises (hourly stress, daily steps and sleep) for the weekly insights.
+    const insights = this.events.owner("insights");
+    insights.on("stress", (s) => this.dailyLog.observeStress(s));
+    insights.on("sample", (item) => this.dailyLog.observeSample(item.sample));
+    subs.add(() => insights.close());
     subs.add(
       this.commands.onChanges((changes) => {
         this.episodes.onEntities(changes);
@@ -441,6 +451,7 @@ export class Hub {
       () => {
         every(SAMPLE_FLUSH_MS, () => this.flushSamples());
         every(DETECTOR_SAVE_MS, () => this.saveDetector());
+        every(DAILY_LOG_FLUSH_MS, () => this.dailyLog.flush(this.clock.now()));
         every(RETENTION_CHECK_MS, () => this.applyRetention());
         every(this.config.ingest.log_interval_s * 1000, () => this.ingest.flushLog(true));
         this.applyRetention();
@@ -449,6 +460,7 @@ export class Hub {
         for (const t of timers.splice(0)) clearInterval(t);
         this.flushSamples();
         this.sampleWriter.drain();
+        this.dailyLog.flush(this.clock.now());
         this.saveDetector();
         this.ingest.flushLog(true);
       },
@@ -541,6 +553,20 @@ export class Hub {
         runActionPlugin(runViaActionRunner(this.runner, this.clock)),
         ...this.views.plugins(),
         voiceApiPlugin(this.voice),
+        routeGroup(insightRoutes, {
+          insights: (person, days) => {
+            // What was gathered since the last minute's flush counts too.
+            this.dailyLog.flush(this.clock.now());
+            return computeInsights(
+              person,
+              readInsightInput(this.store.docs, person),
+              this.clock.now(),
+              this.timeZone,
+              days,
+            );
+          },
+          isPerson: (id) => this.people().some((p) => p.id === id),
+        }),
         routeGroup(moodRoutes, {
           record: (person, mood, source, note) => this.mood.record(person, mood, source, note),
           moods: (person, limit) => this.mood.moods(person, limit),
@@ -575,6 +601,7 @@ export class Hub {
   deletePerson(id: string): Record<string, number> {
     this.pipeline.forget(id);
     this.sampleWriter.forget(id);
+    this.dailyLog.forget(id);
     this.ingest.forget(id);
     this.detector.forget(id);
     this.saveDetector();

@@ -21,6 +21,8 @@ export interface Retention {
 const HISTORY_SCOPES = ["episode", "wind_down"] as const;
 /** A person's moods and the check-ins that asked for them; kept `mood.mood_days`. */
 const MOOD_SCOPES = ["mood", "mood_check_in"] as const;
+/** The insights' hourly stress and daily activity summaries; kept as long as the episode history. */
+const INSIGHT_SCOPES = ["stress_hour", "activity_day"] as const;
 
 /**
  * The hub's SQLite file, one repository per table. Cross-table work lives here: opening (cooldowns are
@@ -85,7 +87,14 @@ export class Store {
   applyRetention(
     now: number,
     keep: Retention,
-  ): { samples: number; actions: number; episodes: number; wind_downs: number; moods: number } {
+  ): {
+    samples: number;
+    actions: number;
+    episodes: number;
+    wind_downs: number;
+    moods: number;
+    insight_summaries: number;
+  } {
     const historyBefore = now - keep.episode_days * DAY_MS;
     const [episodes, windDowns] = HISTORY_SCOPES.map((scope) => this.docs.prune(scope, historyBefore));
     const moodDays = keep.mood_days;
@@ -93,8 +102,13 @@ export class Store {
       moodDays === undefined
         ? 0
         : MOOD_SCOPES.reduce((n, scope) => n + this.docs.prune(scope, now - moodDays * DAY_MS), 0);
+    const insightSummaries = INSIGHT_SCOPES.reduce(
+      (n, scope) => n + this.docs.prune(scope, historyBefore),
+      0,
+    );
     return {
       moods,
+      insight_summaries: insightSummaries,
       samples: this.samples.prune(now - keep.retention_days * DAY_MS),
       actions: this.actions.prune(now - keep.action_log_days * DAY_MS),
       episodes: episodes ?? 0,

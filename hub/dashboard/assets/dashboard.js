@@ -809,6 +809,152 @@ async function runLive(controller) {
   }
 }
 
+// --- insights -------------------------------------------------------------------------------------
+
+const WEEKDAY_SHORT = { mon: "Mon", tue: "Tue", wed: "Wed", thu: "Thu", fri: "Fri", sat: "Sat", sun: "Sun" };
+
+async function loadInsights() {
+  const people = await api("api/people");
+  const blocks = await Promise.all(
+    people.map(async (p) =>
+      insightBlock(p, await api(`api/people/${encodeURIComponent(p.id)}/insights?days=7`)),
+    ),
+  );
+  $("insights").replaceChildren(...blocks);
+}
+
+function insightBlock(p, ins) {
+  return h(
+    "article",
+    { class: "insight", "data-insight-person": p.id, "aria-label": `${p.name}'s week` },
+    h("h3", {}, `${p.name}: ${ins.from} – ${ins.to}`),
+    h("p", {}, ins.week.words),
+    heatmap(ins),
+    h("p", { class: "note" }, ins.busiest.words),
+    recipeBars(ins.recipes),
+    h("ul", { class: "relations" }, ...ins.relations.map(relationItem)),
+  );
+}
+
+/** Days down, hours across: the darker, the more of that hour was high stress. */
+function heatmap(ins) {
+  const cell = 12;
+  const left = 34;
+  const top = 14;
+  const svg = s("svg", {
+    class: "heatmap",
+    viewBox: `0 0 ${left + 24 * cell} ${top + 7 * cell}`,
+    role: "img",
+    "aria-label": `High stress by weekday and hour, ${ins.from} to ${ins.to}`,
+  });
+  for (const hr of [0, 6, 12, 18]) {
+    const t = s("text", { x: left + hr * cell, y: 10, class: "axis" });
+    t.textContent = String(hr).padStart(2, "0");
+    svg.append(t);
+  }
+  const days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+  days.forEach((d, row) => {
+    const t = s("text", { x: 0, y: top + row * cell + 9, class: "axis" });
+    t.textContent = WEEKDAY_SHORT[d];
+    svg.append(t);
+  });
+  for (const c of ins.heatmap) {
+    const row = days.indexOf(c.weekday);
+    const rect = s("rect", {
+      x: left + c.hour * cell,
+      y: top + row * cell,
+      width: cell - 1,
+      height: cell - 1,
+      class: c.high_share === null ? "cell empty" : "cell",
+      "data-share": c.high_share ?? "",
+      ...(c.high_share === null ? {} : { "fill-opacity": (0.12 + 0.88 * c.high_share).toFixed(2) }),
+    });
+    const title = s("title", {});
+    title.textContent =
+      c.high_share === null
+        ? `${WEEKDAY_SHORT[c.weekday]} ${c.hour}:00 – no readings`
+        : `${WEEKDAY_SHORT[c.weekday]} ${c.hour}:00 – high ${Math.round(c.high_share * 100)} % of the time`;
+    rect.append(title);
+    svg.append(rect);
+  }
+  return svg;
+}
+
+/** One bar per recipe: its mean minutes to calm (shorter is better). */
+function recipeBars(recipes) {
+  if (recipes.length === 0) return h("p", { class: "note" }, "No calm recipes have run yet.");
+  const rowH = 18;
+  const width = 300;
+  const max = Math.max(1, ...recipes.map((r) => r.mean_minutes_to_calm ?? 0));
+  const svg = s("svg", {
+    class: "bars",
+    viewBox: `0 0 ${width} ${recipes.length * rowH}`,
+    role: "img",
+    "aria-label": "Minutes until calm, by calm recipe",
+  });
+  recipes.forEach((r, i) => {
+    const label = s("text", { x: 0, y: i * rowH + 12, class: "axis" });
+    label.textContent = r.title;
+    const w = r.mean_minutes_to_calm === null ? 0 : (r.mean_minutes_to_calm / max) * (width - 170);
+    const bar = s("rect", {
+      x: 120,
+      y: i * rowH + 3,
+      width: Math.max(1, w),
+      height: rowH - 6,
+      class: "bar",
+      "data-recipe": r.recipe_id,
+    });
+    const title = s("title", {});
+    const words =
+      r.mean_minutes_to_calm === null
+        ? "never calm within its run"
+        : `calm in ${r.mean_minutes_to_calm} min on average`;
+    title.textContent = `${r.title}: ${words}, ${r.runs} runs`;
+    bar.append(title);
+    const value = s("text", { x: 124 + w, y: i * rowH + 12, class: "axis" });
+    value.textContent =
+      r.mean_minutes_to_calm === null ? `– (${r.runs})` : `${r.mean_minutes_to_calm} min (${r.runs})`;
+    svg.append(label, bar, value);
+  });
+  return svg;
+}
+
+function relationItem(rel) {
+  const li = h(
+    "li",
+    { class: rel.holds ? "holds" : "thin", "data-relation": rel.id },
+    h("strong", {}, `${rel.title}: `),
+    rel.words,
+  );
+  if (rel.holds) li.append(scatter(rel));
+  return li;
+}
+
+function scatter(rel) {
+  const w = 160;
+  const hgt = 90;
+  const xs = rel.points.map((p) => p[0]);
+  const ys = rel.points.map((p) => p[1]);
+  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  const [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  const svg = s("svg", {
+    class: "scatter",
+    viewBox: `0 0 ${w} ${hgt}`,
+    role: "img",
+    "aria-label": `${rel.title}: ${rel.days} days`,
+  });
+  for (const [x, y] of rel.points)
+    svg.append(
+      s("circle", {
+        cx: 6 + ((x - x0) / (x1 - x0 || 1)) * (w - 12),
+        cy: hgt - 6 - ((y - y0) / (y1 - y0 || 1)) * (hgt - 12),
+        r: 2.5,
+        class: "dot",
+      }),
+    );
+  return svg;
+}
+
 // --- start ----------------------------------------------------------------------------------------
 
 async function refresh() {
@@ -822,6 +968,7 @@ async function refresh() {
     loadRules(),
     loadActions(),
     loadHealth(),
+    loadInsights(),
   ]);
 }
 
