@@ -201,17 +201,10 @@ export interface SampleMeta {
 }
 
 const MEASUREMENT_KEYS = [
-  "hr",
+  ...SCALAR_METRICS,
   "rr",
-  "rmssd",
-  "sdnn",
-  "eda",
-  "resp",
-  "skin_temp",
-  "stress",
   "sleep",
   "activity",
-  "steps",
 ] as const satisfies readonly (keyof Measurements)[];
 
 /**
@@ -244,7 +237,6 @@ export function buildSample(ctx: AdapterContext, meta: SampleMeta, m: Measuremen
     source: meta.source,
     quality: clampQuality(meta.quality ?? 1),
   };
-  // The same key order as before (id, then the measurements), so stored readings read back alike.
   if (meta.id !== undefined) sample.id = meta.id;
   return { ok: true, value: Object.assign(sample, clean) };
 }

@@ -1,5 +1,5 @@
 import type { Sample } from "../core/index.js";
-import type { Samples } from "./samples.js";
+import { groupByPerson, type Samples } from "./samples.js";
 
 /** About a millisecond or two of JSON and SQLite per turn of the event loop. */
 const SLICE_SAMPLES = 1_000;
@@ -24,14 +24,8 @@ export class SampleWriter {
   /** Queues a batch; it is written over the next turns. */
   write(batch: readonly Sample[]): void {
     if (batch.length === 0) return;
-    const byPerson = new Map<string, Sample[]>();
-    for (const s of batch) {
-      const list = byPerson.get(s.person);
-      if (list) list.push(s);
-      else byPerson.set(s.person, [s]);
-    }
     let slice: Sample[] = [];
-    for (const list of byPerson.values()) {
+    for (const list of groupByPerson(batch).values()) {
       if (slice.length > 0 && slice.length + list.length > SLICE_SAMPLES) {
         this.pending.push(slice);
         slice = [];

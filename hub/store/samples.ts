@@ -16,12 +16,7 @@ export class Samples {
   /** Stores readings, one chunk per person. */
   add(samples: readonly Sample[]): void {
     if (samples.length === 0) return;
-    const byPerson = new Map<string, Sample[]>();
-    for (const s of samples) {
-      const list = byPerson.get(s.person);
-      if (list) list.push(s);
-      else byPerson.set(s.person, [s]);
-    }
+    const byPerson = groupByPerson(samples);
     const stmt = this.db.prepare(
       "INSERT INTO sample_chunks(person, first_at, last_at, received_first, received_last, count, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
     );
@@ -97,6 +92,17 @@ export class Samples {
       )
       .run(r.first, r.last, r.receivedFirst, r.receivedLast, kept.length, JSON.stringify(kept), id);
   }
+}
+
+/** Readings by person, each person's in arrival order. */
+export function groupByPerson(samples: readonly Sample[]): Map<string, Sample[]> {
+  const byPerson = new Map<string, Sample[]>();
+  for (const s of samples) {
+    const list = byPerson.get(s.person);
+    if (list) list.push(s);
+    else byPerson.set(s.person, [s]);
+  }
+  return byPerson;
 }
 
 /** The measured and received time ranges of a chunk (measured times come rounded down and up). */

@@ -112,6 +112,7 @@ describe("retention of the episode and wind-down history", () => {
       episodes: 1,
       wind_downs: 1,
       moods: 0,
+      insight_summaries: 0,
     });
 
     expect(store.docs.list("episode", Episode).map((d) => d.key)).toEqual(["alice:NEW"]);
