@@ -4,6 +4,7 @@ export {
   type EpisodeDeps,
   EpisodeManager,
   type EpisodeOutcome,
+  type EpisodeRecipes,
   episodeControl,
 } from "./manager.js";
 export {

@@ -19,6 +19,8 @@ export interface Retention {
 
 /** Documents that pile up one per episode or per evening; kept `store.episode_days`. */
 const HISTORY_SCOPES = ["episode", "wind_down"] as const;
+/** Episode outcomes and their comparison moments are kept as long as the episodes they measure. */
+const OUTCOME_SCOPES = ["outcome", "outcome_comparison"] as const;
 /** A person's moods and the check-ins that asked for them; kept `mood.mood_days`. */
 const MOOD_SCOPES = ["mood", "mood_check_in"] as const;
 
@@ -85,7 +87,14 @@ export class Store {
   applyRetention(
     now: number,
     keep: Retention,
-  ): { samples: number; actions: number; episodes: number; wind_downs: number; moods: number } {
+  ): {
+    samples: number;
+    actions: number;
+    episodes: number;
+    wind_downs: number;
+    moods: number;
+    outcomes: number;
+  } {
     const historyBefore = now - keep.episode_days * DAY_MS;
     const [episodes, windDowns] = HISTORY_SCOPES.map((scope) => this.docs.prune(scope, historyBefore));
     const moodDays = keep.mood_days;
@@ -93,7 +102,9 @@ export class Store {
       moodDays === undefined
         ? 0
         : MOOD_SCOPES.reduce((n, scope) => n + this.docs.prune(scope, now - moodDays * DAY_MS), 0);
+    const outcomes = OUTCOME_SCOPES.reduce((n, scope) => n + this.docs.prune(scope, historyBefore), 0);
     return {
+      outcomes,
       moods,
       samples: this.samples.prune(now - keep.retention_days * DAY_MS),
       actions: this.actions.prune(now - keep.action_log_days * DAY_MS),
