@@ -17,6 +17,7 @@ export {
   type EntitySnapshot,
   type HaCall,
   isNight,
+  recipeLightSettings,
   restoreLights,
   type SoundPlan,
   startSound,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ActionOutcome } from "../actions/index.js";
-import type { Config, EpisodeConfig, Recipe, RoomConfig } from "../config/index.js";
+import type { Config, Recipe, RoomConfig } from "../config/index.js";
 import {
   type ActionCause,
   ActionCauseSchema,
@@ -24,6 +24,7 @@ import {
   EntitySnapshotSchema,
   type HaCall,
   isNight,
+  recipeLightSettings,
   restoreLights,
   startSound,
   stopSound,
@@ -88,16 +89,6 @@ export interface EpisodeRecipes {
     overridden: boolean;
     calm_reached_at: number | null;
   }): void;
-}
-
-/** The episode settings with a recipe's light in place of the defaults. */
-function lightSettings(base: EpisodeConfig, recipe: Recipe | undefined): EpisodeConfig {
-  if (!recipe || recipe.light === "unchanged") return base;
-  return {
-    ...base,
-    brightness_pct: recipe.light.brightness_pct ?? base.brightness_pct,
-    color_temp_kelvin: recipe.light.color_temp_kelvin ?? base.color_temp_kelvin,
-  };
 }
 
 /** Ends a person asked for (voice, the Stop button, the API, the dashboard), not a rule or the hub itself. */
@@ -306,7 +297,7 @@ export class EpisodeManager {
     const lights =
       choice?.recipe.light === "unchanged"
         ? { calls: [], leased: [] }
-        : calmLights(lightSnaps, lightSettings(config.episodes, choice?.recipe), night);
+        : calmLights(lightSnaps, recipeLightSettings(config.episodes, choice?.recipe), night);
     // A soundscape asked for by name (a rule's data, a voice request) wins over the recipe's.
     const soundName = (
       request.soundscape ?? (choice ? (choice.recipe.soundscape ?? undefined) : config.episodes.soundscape)

@@ -6,6 +6,7 @@ export {
   rewardOf,
   stoppedTwiceInARow,
 } from "./bandit.js";
+export { evaluateLearning, evaluateLearningCommand, type LearningFigure, senseOf } from "./evaluate.js";
 export {
   type ComparisonRecord,
   ComparisonRecordSchema,
