@@ -76,8 +76,21 @@ async function reading(person: string, stress: number): Promise<void> {
 
 /** One stressful moment: high stress, then the person's score follows what the room does, 30 s a reading. */
 async function episode(person: string): Promise<string> {
+  // The last episode's sound has faded out and the hub has seen it: a speaker still playing would keep the
+  // next recipe's soundscape from starting.
+  await waitFor(
+    () =>
+      sim.getState("media_player.living_room")?.state !== "playing" &&
+      hub.ha.getEntity("media_player.living_room")?.state !== "playing",
+    { what: "speaker quiet" },
+  );
+  await passTime(clock, 1_000, 1_000);
   await reading(person, 92);
   await waitFor(() => hub.episodes.activeEpisodes().some((e) => e.person === person), { what: "episode" });
+  // Every recipe here dims the light: once it is dim in Home Assistant, the start calls have landed.
+  await waitFor(() => Number(sim.getState("light.living_room")?.attributes.brightness) < 200, {
+    what: "light dimmed",
+  });
   const started = clock.now();
   let score = 92;
   const running = () => hub.episodes.activeEpisodes().some((e) => e.person === person);
@@ -152,4 +165,31 @@ describe("learning what calms each person", () => {
     expect(hub.learning.outcomes("alice")).toEqual([]);
     expect(hub.learning.outcomes("bob")).toHaveLength(7);
   }, 240_000);
+
+  it("measures what the person's stress did when an episode was held back, and compares episodes with it", async () => {
+    hub.controls.setPaused(true, "test");
+    await reading("bob", 92);
+    const at = clock.now();
+    for (let t = 0; t < 16 * 60_000; t += 30_000) {
+      await passTime(clock, 30_000, 10_000);
+      await reading("bob", 80);
+    }
+    expect(hub.episodes.activeEpisodes()).toEqual([]);
+    const [held] = hub.learning.comparisons("bob");
+    expect(held).toMatchObject({ person: "bob", why: "automation is paused", window_complete: true });
+    expect(held?.at).toBe(at);
+    // About 80 score points for 15 minutes.
+    expect(held?.auc_15min).toBeGreaterThan(1100);
+    hub.controls.setPaused(false, "test");
+
+    // Calm again first, so that the next high reading is a new moment for the rule.
+    for (let i = 0; i < 6; i++) {
+      await passTime(clock, 30_000, 10_000);
+      await reading("bob", 20);
+    }
+    await episode("bob");
+    const [latest] = hub.learning.outcomes("bob", 1);
+    expect(latest?.comparison?.moments).toBe(1);
+    expect(latest?.auc_vs_comparison).toBeGreaterThan(0);
+  }, 120_000);
 });
