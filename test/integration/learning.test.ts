@@ -192,4 +192,41 @@ describe("learning what calms each person", () => {
     expect(latest?.comparison?.moments).toBe(1);
     expect(latest?.auc_vs_comparison).toBeGreaterThan(0);
   }, 120_000);
+
+  it("edits recipes through the API with the config's checks, and keeps config recipes read-only", async () => {
+    const api = hub.api;
+    if (!api) throw new Error("no API");
+    const put = (id: string, payload: unknown) =>
+      api.inject({ method: "PUT", url: `/api/recipes/${id}`, headers, payload: payload as object });
+    const unknownSound = await put("waves", { title: "waves", soundscape: "waves" });
+    expect(unknownSound.statusCode).toBe(400);
+    expect(unknownSound.json().message).toMatch(/unknown soundscape "waves"/);
+    expect((await put("too_bright", { light: { brightness_pct: 300 } })).statusCode).toBe(400);
+    expect((await put("Bad-Id", { soundscape: null })).statusCode).toBe(400);
+
+    const ok = await put("ocean_dim", {
+      title: "ocean, very dim",
+      light: { brightness_pct: 10 },
+      soundscape: "ocean",
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ id: "ocean_dim", source: "api", recipe: { breathing_pacer: false } });
+    const listed = (await api.inject({ method: "GET", url: "/api/recipes", headers })).json() as {
+      id: string;
+      source: string;
+    }[];
+    expect(listed.find((r) => r.id === "ocean_dim")?.source).toBe("api");
+    expect(listed.find((r) => r.id === "dim_rain")?.source).toBe("config");
+
+    const configOne = await api.inject({ method: "DELETE", url: "/api/recipes/dim_rain", headers });
+    expect(configOne.statusCode).toBe(409);
+    expect(configOne.json().code).toBe("CALM_ERR_RECIPE_IN_CONFIG");
+    expect((await api.inject({ method: "DELETE", url: "/api/recipes/ocean_dim", headers })).statusCode).toBe(
+      200,
+    );
+    expect((await api.inject({ method: "DELETE", url: "/api/recipes/ocean_dim", headers })).statusCode).toBe(
+      404,
+    );
+    expect(hub.learning.recipe("ocean_dim")).toBeUndefined();
+  });
 });
