@@ -229,4 +229,51 @@ describe("learning what calms each person", () => {
     );
     expect(hub.learning.recipe("ocean_dim")).toBeUndefined();
   });
+
+  it("runs what the chosen recipe says: its soundscape, the breathing guide, no friend nudge", async () => {
+    const only = await startTestHub({
+      mqttUrl: broker.url,
+      base: `${broker.base}learn-breathe`,
+      haUrl: sim.url,
+      haToken: sim.token,
+      clock,
+      yaml: HOME.replaceAll("recipes: [standard, dim_rain, dim_quiet]", "recipes: [ocean_breathe]"),
+      random: seededRandom(1),
+    });
+    try {
+      await waitFor(() => only.ha.state === "online" && only.ha.getEntity("light.living_room"), {
+        what: "HA",
+      });
+      await passTime(clock, 1_000, 1_000);
+      const before = only.ingest.counters.accepted;
+      await wearable.publishAsync(
+        `${only.config.mqtt.base_topic}/alice/wearable`,
+        JSON.stringify({ ts: clock.now(), stress: 92, resp: 10, hr: 72 }),
+        { qos: 1 },
+      );
+      await waitFor(() => only.ingest.counters.accepted > before, { what: "reading processed" });
+      await waitFor(() => only.breathing.paceOf("alice") !== undefined, { what: "breathing guide" });
+      await waitFor(
+        () => String(sim.getState("media_player.living_room")?.attributes.media_content_id).includes("ocean"),
+        { what: "ocean playing" },
+      );
+      expect(only.episodes.friendNudgeAllowed("alice")).toBe(false);
+      const [active] = only.episodes.activeEpisodes();
+      expect(only.episodes.recipeOf(active?.id ?? "")?.id).toBe("ocean_breathe");
+
+      await only.episodes.stopEpisode({ person: "alice" }, "stopped", {
+        kind: "voice",
+        why: "Alice said stop",
+      });
+      expect(only.breathing.paceOf("alice")).toBeUndefined();
+      expect(only.episodes.friendNudgeAllowed("alice")).toBe(true);
+      expect(only.learning.outcomes("alice", 1)[0]).toMatchObject({
+        recipe_id: "ocean_breathe",
+        stopped_by_person: true,
+        end_reason: "stopped",
+      });
+    } finally {
+      await only.stop();
+    }
+  });
 });
