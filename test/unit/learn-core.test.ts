@@ -5,6 +5,8 @@ import { HubError } from "../../hub/core/index.js";
 import {
   chooseRecipe,
   comparisonOf,
+  evaluateLearning,
+  evaluateLearningCommand,
   type RunOutcome,
   rewardOf,
   scoreArea,
@@ -178,5 +180,29 @@ describe("choosing a recipe", () => {
     };
     expect(pick(5)).toEqual(pick(5));
     expect(new Set(pick(5)).size).toBeGreaterThan(1);
+  });
+});
+
+describe("the learning figure (simulated people, no clock)", () => {
+  it("learns each simulated person's best recipe and beats the fixed default", () => {
+    const figures = evaluateLearning({ seed: 1 });
+    expect(figures.map((f) => [f.person, f.best_recipe])).toEqual([
+      ["alice", "dim_rain"],
+      ["bob", "dim_quiet"],
+      ["carol", "ocean_breathe"],
+    ]);
+    const overall = figures.reduce((a, f) => a + f.best_share_after_20, 0) / figures.length;
+    expect(overall).toBeGreaterThanOrEqual(0.8);
+    for (const f of figures) expect(f.mean_min_learned).toBeLessThan(f.mean_min_fixed);
+  });
+
+  it("prints the figure, and refuses an unknown option with the ones it knows", async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t) };
+    expect(await evaluateLearningCommand(["--episodes", "30"], io)).toBe(0);
+    expect(out.join("")).toMatch(/overall: \d+ % of episodes after the 20th used the person's best recipe/);
+    expect(await evaluateLearningCommand(["--fast"], io)).toBe(2);
+    expect(err.join("")).toMatch(/unknown option "--fast" \(--episodes N, --seed S, --json\)/);
   });
 });
