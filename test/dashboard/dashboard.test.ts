@@ -175,9 +175,9 @@ describe.skipIf(!CHROMIUM_OK)("dashboard in a real browser", () => {
   it("lists the recipes with each person's runs and time to calm", async () => {
     const rain = page.locator('#recipes li[data-recipe="dim_rain"]');
     await rain.waitFor();
-    expect(await rain.innerText()).toMatch(/rain and dim lights[\s\S]*lights 25 %, 2200 K · rain/);
-    expect(await rain.innerText()).toMatch(/Alice: 1 run, calm in 6 min on average/);
-    expect(await page.locator('#recipes li[data-recipe="ocean_breathe"]').innerText()).toMatch(
+    expect(await rain.textContent()).toMatch(/rain and dim lights[\s\S]*lights 25 %, 2200 K · rain/);
+    expect(await rain.textContent()).toMatch(/Alice: 1 run, calm in 6 min on average/);
+    expect(await page.locator('#recipes li[data-recipe="ocean_breathe"]').textContent()).toMatch(
       /breathing guide · no friend nudge[\s\S]*not used yet/,
     );
   });
