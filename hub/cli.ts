@@ -425,6 +425,12 @@ const COMMANDS: Record<string, CommandSpec> = {
     help: undefined,
     run: (argv, io) => evaluateCommand(argv, io),
   },
+  "evaluate-learning": {
+    usage: "calm-hub evaluate-learning [--episodes N] [--seed S] [--json]",
+    summary: "simulated people: how well the hub learns each one's best recipe",
+    help: undefined,
+    run: async (argv, io) => (await import("./learn/index.js")).evaluateLearningCommand(argv, io),
+  },
 };
 
 function usage(): string {

@@ -25,6 +25,11 @@ export interface DemoIo {
   env: NodeJS.ProcessEnv;
 }
 
+/** " — recipe dim_rain: rain and dim lights: calm in 6 min on average for you, 3 runs". */
+function recipeWords(recipe: { id: string; reason: string } | undefined): string {
+  return recipe ? ` — recipe ${recipe.id}: ${recipe.reason}` : "";
+}
+
 export const DEMO_CONFIG = join(packageRoot(), "config/examples/home.yaml");
 const DEMO_PEOPLE = ["alice", "bob"];
 
@@ -165,6 +170,8 @@ export async function runDemo(
   config.breathing.step_bpm = 1;
   config.breathing.gentle_breaths_per_step = 2;
   config.breathing.gentle_step_bpm = 0.5;
+  // Each episode's recipe is chosen from what calmed the person before; the narration says which and why.
+  config.learning.enabled = true;
   const hub = new Hub({ config, logger });
   hub.events.on("decision", (d) => io.stdout(`${describeDecision(d, hub.clock.now())}\n`));
   hub.events.on("action", (o) => {
@@ -200,7 +207,7 @@ export async function runDemo(
     if (phase === "updated") return;
     const what =
       phase === "started"
-        ? `calm episode started in ${e.room} (${e.reason})`
+        ? `calm episode started in ${e.room} (${e.reason})${recipeWords(hub.episodes.recipeOf(e.id))}`
         : `calm episode ended (${e.end_reason}): room given back`;
     io.stdout(`${clockTime(hub.clock.now())}  ${e.person.padEnd(6)} ${what}\n`);
   });

@@ -37,6 +37,7 @@ import { createFriendSuggester, type FriendSuggester } from "./friends/index.js"
 import { anyoneHome, HaLink } from "./ha/index.js";
 import { type Ingest, ingestFromConfig } from "./ingest/index.js";
 import { computeInsights, DailyLog, insightRoutes, readInsightInput } from "./insights/index.js";
+import { Learning, learningRoutes, type Random } from "./learn/index.js";
 import { MoodCheckIns, moodRoutes } from "./mood/index.js";
 import { MqttLink } from "./mqtt/index.js";
 import { CommandLedger, TokenUserCheck } from "./override/index.js";
@@ -63,6 +64,8 @@ export interface HubOptions {
   views?: ViewsOptions;
   /** Wait after Home Assistant refuses the token (default 5 min; tests shorten it). */
   haAuthRetryMs?: number;
+  /** The recipe bandit's randomness (seeded by tests, the demo and the learning evaluation). */
+  random?: Random;
 }
 
 const DETECTOR_SAVE_MS = 60_000;
@@ -94,6 +97,7 @@ export class Hub {
   readonly commands: CommandLedger<HassEntityLike>;
   readonly episodes: EpisodeManager;
   readonly breathing: BreathingPacer;
+  readonly learning: Learning;
   readonly windDown: WindDownRunner;
   readonly friends: FriendSuggester;
   readonly mood: MoodCheckIns;
@@ -182,6 +186,13 @@ export class Hub {
       },
       onEvent: (event) => this.events.emit("breathing", event),
     });
+    this.learning = new Learning({
+      config,
+      clock: this.clock,
+      logger,
+      docs: this.store.docs,
+      ...(options.random ? { random: options.random } : {}),
+    });
     this.episodes = new EpisodeManager({
       config,
       clock: this.clock,
@@ -193,6 +204,11 @@ export class Hub {
       isAsleep: (person) => this.pipeline.isAsleep(person),
       onChange: (view, phase) => this.episodeChanged(view, phase),
       breathing: this.breathing.episodeHook(),
+      recipes: {
+        choose: (person) => this.learning.choose(person),
+        started: (e) => this.learning.episodeStarted(e),
+        ended: (e) => this.learning.episodeEnded(e),
+      },
     });
     for (const [service, handler] of Object.entries(calmActions(this.episodes, config)))
       this.runner.registerLocal(service, handler);
@@ -280,8 +296,19 @@ export class Hub {
       rules: this.rules,
       store: this.store.cooldowns,
       controls: this.controls,
-      episodes: this.episodes,
-      friends: this.friends,
+      episodes: {
+        onStress: (state) => {
+          this.episodes.onStress(state);
+          this.learning.onStress(state);
+        },
+      },
+      friends: {
+        // A recipe may rule friend nudges out while its episode runs.
+        observeStress: (state) => {
+          if (this.episodes.friendNudgeAllowed(state.person)) this.friends.observeStress(state);
+        },
+        observeSleep: (person, sleep) => this.friends.observeSleep(person, sleep),
+      },
       breathing: this.breathing,
       act: (actions) => this.act(actions),
       publishLatest: (topic, payload) => this.mqtt.publishLatest(topic, payload),
@@ -416,6 +443,7 @@ export class Hub {
     insights.on("stress", (s) => this.dailyLog.observeStress(s));
     insights.on("sample", (item) => this.dailyLog.observeSample(item.sample));
     subs.add(() => insights.close());
+    subs.add(this.events.on("decision", (d) => this.noteHeldBack(d), "learning"));
     subs.add(
       this.commands.onChanges((changes) => {
         this.episodes.onEntities(changes);
@@ -481,6 +509,26 @@ export class Hub {
     if (phase === "started") this.friends.noteEpisodeStarted(view);
     if (phase === "ended") this.mood.episodeEnded(view);
     this.events.emit("episode", view, phase);
+  }
+
+  /**
+   * A rule that would have started an episode but was held back (cooldown, a condition such as quiet hours,
+   * pause or mode): the comparison moments the outcomes are measured against.
+   */
+  private noteHeldBack(d: Decision): void {
+    const rule = this.rules.active().find((r) => r.id === d.rule_id);
+    if (!rule?.actions.some((a) => a.action === "calm.start_episode")) return;
+    if (this.episodes.activeEpisodes().some((e) => e.person === d.person)) return;
+    const { paused, mode } = this.controls.state;
+    const why =
+      d.outcome === "cooldown" || d.outcome === "conditions"
+        ? d.detail
+        : d.outcome === "fired" && paused
+          ? "automation is paused"
+          : d.outcome === "fired" && (mode === "away" || mode === "sleep")
+            ? `mode is ${mode}`
+            : undefined;
+    if (why !== undefined) this.learning.skipped(d.person, why);
   }
 
   /** The "calm now" button of a room (Home Assistant, through MQTT discovery): a person asked. */
@@ -573,6 +621,11 @@ export class Hub {
           isPerson: (id) => this.people().some((p) => p.id === id),
         }),
         breathingApiPlugin(this.breathing, (id) => this.people().some((p) => p.id === id)),
+        routeGroup(learningRoutes, {
+          learning: this.learning,
+          isPerson: (id) => this.people().some((p) => p.id === id),
+          people: () => this.people().map((p) => p.id),
+        }),
         ...(this.options.apiPlugins ?? []),
       ],
     );
@@ -607,6 +660,7 @@ export class Hub {
     this.saveDetector();
     this.episodes.forget(id);
     this.breathing.forget(id);
+    this.learning.forget(id);
     this.views.forget(id);
     return this.store.deletePerson(id);
   }

@@ -11,6 +11,17 @@ export {
   seededRandom,
 } from "./model.js";
 export {
+  FAST_FALL_PER_MIN,
+  likes,
+  nextScore,
+  type Preference,
+  RESPONDING_PEOPLE,
+  type RespondingPerson,
+  type RoomSense,
+  SLOW_FALL_PER_MIN,
+  senseRoom,
+} from "./recipe-response.js";
+export {
   type SimMqttClient,
   type SimPerson,
   WearableSimulator,

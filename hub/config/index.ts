@@ -35,6 +35,17 @@ export {
   MoodPersonConfigSchema,
 } from "./mood.js";
 export {
+  DEFAULT_RECIPES,
+  type LearningConfig,
+  LearningConfigSchema,
+  type Recipe,
+  RecipeIdSchema,
+  type RecipeInput,
+  RecipeLightSchema,
+  RecipeSchema,
+  STANDARD_RECIPE,
+} from "./recipes.js";
+export {
   type Condition,
   ConditionSchema,
   disallowedActions,
@@ -51,6 +62,7 @@ export {
   type Config,
   type ConfigInput,
   ConfigSchema,
+  configRecipes,
   type EpisodeConfig,
   moodQuiet,
   type PersonConfig,

@@ -13,6 +13,13 @@ import { HhmmSchema as HHMM } from "./common.js";
 import { DetectorConfigSchema } from "./detector.js";
 import { FriendsConfigSchema } from "./friends.js";
 import { MoodConfigSchema } from "./mood.js";
+import {
+  DEFAULT_RECIPES,
+  LearningConfigSchema,
+  type Recipe,
+  RecipeIdSchema,
+  RecipeSchema,
+} from "./recipes.js";
 import { disallowedActions, RuleSchema } from "./rules.js";
 import { refineHaUrl } from "./urls.js";
 import { VoiceConfigSchema } from "./voice.js";
@@ -141,6 +148,13 @@ export const PersonConfigSchema = z.strictObject({
   name: z.string().optional().describe("Display name."),
   room: z.string().optional().describe("The room a calm episode for this person uses by default."),
   sources: z.array(PersonSourceSchema).default([]),
+  recipes: z
+    .array(RecipeIdSchema)
+    .min(1)
+    .optional()
+    .describe(
+      "The recipes a calm episode may use for this person (ids from recipes); all of them when absent.",
+    ),
 });
 
 export const IngestConfigSchema = z.strictObject({
@@ -320,6 +334,15 @@ export const ConfigSchema = z
     voice: VoiceConfigSchema.prefault({}),
     friends: FriendsConfigSchema,
     mood: MoodConfigSchema.prefault({}),
+    recipes: z
+      .record(RecipeIdSchema, RecipeSchema)
+      .optional()
+      .describe(
+        "Ways to calm down (light, soundscape, breathing guide, friend nudge) an episode chooses from; built-in ones when absent.",
+      ),
+    learning: LearningConfigSchema.prefault({}).describe(
+      "Adaptive choice of the recipe per episode from each person's outcomes.",
+    ),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
@@ -349,6 +372,31 @@ export const ConfigSchema = z
         message: `unknown soundscape "${config.episodes.soundscape}"`,
       });
     }
+    const recipes = configRecipes(config);
+    for (const [id, r] of Object.entries(config.recipes ?? {})) {
+      if (r.soundscape !== null && !Object.hasOwn(config.soundscapes, r.soundscape))
+        ctx.addIssue({
+          code: "custom",
+          path: ["recipes", id, "soundscape"],
+          message: `unknown soundscape "${r.soundscape}"`,
+        });
+    }
+    for (const [id, p] of Object.entries(config.people)) {
+      p.recipes?.forEach((r, i) => {
+        if (!Object.hasOwn(recipes, r))
+          ctx.addIssue({
+            code: "custom",
+            path: ["people", id, "recipes", i],
+            message: `unknown recipe "${r}"`,
+          });
+      });
+    }
+    if (!Object.hasOwn(recipes, config.learning.default_recipe))
+      ctx.addIssue({
+        code: "custom",
+        path: ["learning", "default_recipe"],
+        message: `unknown recipe "${config.learning.default_recipe}": set learning.default_recipe to one of ${Object.keys(recipes).join(", ")}`,
+      });
     config.wind_down.forEach((w, i) => {
       w.rooms.forEach((room, j) => {
         if (!Object.hasOwn(config.rooms, room))
@@ -392,6 +440,22 @@ export const ConfigSchema = z
   });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+/**
+ * The recipes in force: the configured ones, else the built-in ones, whose sound is dropped (not refused) when
+ * the home has its own soundscapes without that name, so that a config without `recipes:` always loads.
+ */
+export function configRecipes(config: Pick<Config, "recipes" | "soundscapes">): Record<string, Recipe> {
+  if (config.recipes) return config.recipes;
+  return Object.fromEntries(
+    Object.entries(DEFAULT_RECIPES).map(([id, r]) => [
+      id,
+      r.soundscape !== null && !Object.hasOwn(config.soundscapes, r.soundscape)
+        ? { ...r, soundscape: null }
+        : r,
+    ]),
+  );
+}
 
 /** The check-ins' quiet hours: their own when set, else the night hours. */
 export function moodQuiet(config: Pick<Config, "mood" | "night">): { after: string; before: string } {

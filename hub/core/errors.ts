@@ -34,6 +34,8 @@ export const ERROR_STATUS = {
   CALM_ERR_VOICE_DISABLED: 409,
   /** The breathing guide may not run there now (a bedroom at night, someone asleep, nothing to pace with). */
   CALM_ERR_BREATHING_REFUSED: 409,
+  /** A recipe that comes from the config file: it is changed there, not through the API. */
+  CALM_ERR_RECIPE_IN_CONFIG: 409,
   CALM_ERR_HA_CANNOT_CONNECT: 503,
   CALM_ERR_HA_INVALID_AUTH: 503,
   CALM_ERR_HA_CONNECTION_LOST: 503,

@@ -4,6 +4,7 @@ export {
   type EpisodeDeps,
   EpisodeManager,
   type EpisodeOutcome,
+  type EpisodeRecipes,
   episodeControl,
 } from "./manager.js";
 export {
@@ -16,6 +17,7 @@ export {
   type EntitySnapshot,
   type HaCall,
   isNight,
+  recipeLightSettings,
   restoreLights,
   type SoundPlan,
   startSound,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ActionOutcome } from "../actions/index.js";
-import type { Config, RoomConfig } from "../config/index.js";
+import type { Config, Recipe, RoomConfig } from "../config/index.js";
 import {
   type ActionCause,
   ActionCauseSchema,
@@ -24,6 +24,7 @@ import {
   EntitySnapshotSchema,
   type HaCall,
   isNight,
+  recipeLightSettings,
   restoreLights,
   startSound,
   stopSound,
@@ -66,7 +67,32 @@ export interface EpisodeDeps {
     start(req: { person: string; room: string; episodeId: string }): void;
     stop(person: string, why: string): void;
   };
+  /** What calms each person (hub/learn/): picks the recipe of a new episode and hears how it went. */
+  recipes?: EpisodeRecipes;
 }
+
+/** The learning side of an episode: absent, or choose() undefined, and an episode does what it always did. */
+export interface EpisodeRecipes {
+  choose(person: string): { id: string; recipe: Recipe; title: string; reason: string } | undefined;
+  started(e: {
+    person: string;
+    episode_id: string;
+    recipe_id: string;
+    started_at: number;
+    stress_at_start: number | null;
+  }): void;
+  ended(e: {
+    person: string;
+    episode_id: string;
+    end_reason: string;
+    stopped_by_person: boolean;
+    overridden: boolean;
+    calm_reached_at: number | null;
+  }): void;
+}
+
+/** Ends a person asked for (voice, the Stop button, the API, the dashboard), not a rule or the hub itself. */
+const PERSON_STOPS = new Set(["voice", "stop", "api", "button", "node_red"]);
 
 const CauseOriginSchema = ActionCauseSchema.pick({ kind: true, why: true }).extend({
   id: z.string().optional(),
@@ -113,6 +139,11 @@ const EpisodeRecordSchema = z.object({
   end_cause: CauseOriginSchema.optional(),
   /** Who started it (absent in older records: treated as a person's request, as before pause moved here). */
   origin: z.enum(["automatic", "person"]).optional(),
+  /** The recipe it ran and why it was chosen (absent when learning is off, and in older records). */
+  recipe_id: z.string().optional(),
+  recipe_reason: z.string().optional(),
+  /** Whether a friend may be nudged while it runs (the recipe's say; absent: yes). */
+  friend_nudge: z.boolean().optional(),
 });
 type EpisodeRecord = z.infer<typeof EpisodeRecordSchema>;
 
@@ -194,6 +225,18 @@ export class EpisodeManager {
     await Promise.all(fading.map(({ record, calls }) => this.call(record, "restore-sound", calls)));
   }
 
+  /** Whether a friend may be nudged about the person now: not while their episode's recipe says no. */
+  friendNudgeAllowed(person: string): boolean {
+    return ![...this.running.values()].some((e) => e.person === person && e.friend_nudge === false);
+  }
+
+  /** The recipe of the person's running episode and why it was chosen, for the dashboard and the demo. */
+  recipeOf(episodeId: string): { id: string; reason: string } | undefined {
+    const r =
+      this.running.get(episodeId) ?? this.records(undefined, RESUME_SCAN).find((e) => e.id === episodeId);
+    return r?.recipe_id !== undefined ? { id: r.recipe_id, reason: r.recipe_reason ?? "" } : undefined;
+  }
+
   activeEpisodes(): EpisodeView[] {
     return [...this.running.values()].map(view);
   }
@@ -249,9 +292,16 @@ export class EpisodeManager {
       const e = this.deps.getEntity(id);
       if (e) snapshots.push({ entity_id: e.entity_id, state: e.state, attributes: { ...e.attributes } });
     }
+    const choice = this.deps.recipes?.choose(request.person);
     const lightSnaps = snapshots.filter((s) => s.entity_id.startsWith("light."));
-    const lights = calmLights(lightSnaps, config.episodes, night);
-    const soundName = (request.soundscape ?? config.episodes.soundscape)?.replaceAll(" ", "_");
+    const lights =
+      choice?.recipe.light === "unchanged"
+        ? { calls: [], leased: [] }
+        : calmLights(lightSnaps, recipeLightSettings(config.episodes, choice?.recipe), night);
+    // A soundscape asked for by name (a rule's data, a voice request) wins over the recipe's.
+    const soundName = (
+      request.soundscape ?? (choice ? (choice.recipe.soundscape ?? undefined) : config.episodes.soundscape)
+    )?.replaceAll(" ", "_");
     const soundscape = soundName === undefined ? undefined : own(config.soundscapes, soundName);
     const asleep = [...found.room.people, request.person].some((p) => this.deps.isAsleep(p));
     const player = found.room.media_player
@@ -299,6 +349,9 @@ export class EpisodeManager {
       outcome: null,
       cause: request.cause ?? { kind: "api", why: request.reason },
       origin: request.origin ?? "person",
+      ...(choice
+        ? { recipe_id: choice.id, recipe_reason: choice.reason, friend_nudge: choice.recipe.friend_nudge }
+        : {}),
     };
     this.running.set(id, record);
     this.save(record);
@@ -306,9 +359,19 @@ export class EpisodeManager {
       { component: "episodes", episode: id, person: record.person, room: record.room, reason: record.reason },
       "calm episode started",
     );
+    if (choice)
+      this.deps.recipes?.started({
+        person: record.person,
+        episode_id: id,
+        recipe_id: choice.id,
+        started_at: now,
+        stress_at_start: record.stress_before,
+      });
     this.deps.onChange(view(record), "started");
 
     await this.call(record, "start", [...lights.calls, ...sound.calls]);
+    if (choice?.recipe.breathing_pacer && record.state === "active")
+      this.deps.breathing?.start({ person: record.person, room: record.room, episodeId: id });
     this.scheduleSteps(record, "ramp", sound.ramp, (v) => {
       record.volume_now = v;
       return {
@@ -544,6 +607,15 @@ export class EpisodeManager {
       duration_min: Math.round(((record.ended_at - record.started_at) / 60_000) * 10) / 10,
     };
     this.save(record);
+    if (record.recipe_id !== undefined)
+      this.deps.recipes?.ended({
+        person: record.person,
+        episode_id: record.id,
+        end_reason: reason,
+        stopped_by_person: reason === "stopped" && PERSON_STOPS.has(record.end_cause.kind),
+        overridden: record.overridden.length > 0,
+        calm_reached_at: record.calm_reached_at,
+      });
     this.deps.logger.info(
       { component: "episodes", episode: record.id, end_reason: reason },
       "calm episode ended; room given back",
@@ -633,7 +705,7 @@ export class EpisodeManager {
       kind: origin.kind,
       id: origin.id ?? `episode:${record.id}:start`,
       why: origin.why,
-      summary: `${origin.why} → calm episode in the ${room}`,
+      summary: `${origin.why} → calm episode in the ${room}${record.recipe_reason ? ` (${record.recipe_reason})` : ""}`,
       ...(record.soundscape && record.volume !== null
         ? {
             sound: `${(title ?? record.soundscape.replaceAll("_", " ")).toLowerCase()} at ${Math.round(record.volume * 100)} %`,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { EpisodeConfig, RoomConfig } from "../config/index.js";
+import type { EpisodeConfig, Recipe, RoomConfig } from "../config/index.js";
 import { inWindow, localTime, parseHhmm } from "../core/index.js";
 
 /** A Home Assistant call an episode wants made (pure data). */
@@ -79,6 +79,16 @@ export function brightnessOf(pct: number): number {
 
 function num(v: unknown): number | undefined {
   return typeof v === "number" && Number.isFinite(v) ? v : undefined;
+}
+
+/** The episode settings with a recipe's light in place of the defaults ("unchanged" is handled by the caller). */
+export function recipeLightSettings(base: EpisodeConfig, recipe: Recipe | undefined): EpisodeConfig {
+  if (!recipe || recipe.light === "unchanged") return base;
+  return {
+    ...base,
+    brightness_pct: recipe.light.brightness_pct ?? base.brightness_pct,
+    color_temp_kelvin: recipe.light.color_temp_kelvin ?? base.color_temp_kelvin,
+  };
 }
 
 export interface CalmLightPlan {

@@ -19,6 +19,8 @@ export interface Retention {
 
 /** Documents that pile up one per episode or per evening; kept `store.episode_days`. */
 const HISTORY_SCOPES = ["episode", "wind_down"] as const;
+/** Episode outcomes and their comparison moments are kept as long as the episodes they measure. */
+const OUTCOME_SCOPES = ["outcome", "outcome_comparison"] as const;
 /** A person's moods and the check-ins that asked for them; kept `mood.mood_days`. */
 const MOOD_SCOPES = ["mood", "mood_check_in"] as const;
 /** The insights' hourly stress and daily activity summaries; kept as long as the episode history. */
@@ -94,6 +96,7 @@ export class Store {
     wind_downs: number;
     moods: number;
     insight_summaries: number;
+    outcomes: number;
   } {
     const historyBefore = now - keep.episode_days * DAY_MS;
     const [episodes, windDowns] = HISTORY_SCOPES.map((scope) => this.docs.prune(scope, historyBefore));
@@ -106,7 +109,9 @@ export class Store {
       (n, scope) => n + this.docs.prune(scope, historyBefore),
       0,
     );
+    const outcomes = OUTCOME_SCOPES.reduce((n, scope) => n + this.docs.prune(scope, historyBefore), 0);
     return {
+      outcomes,
       moods,
       insight_summaries: insightSummaries,
       samples: this.samples.prune(now - keep.retention_days * DAY_MS),

@@ -72,6 +72,28 @@ describe.skipIf(!CHROMIUM_OK)("dashboard in a real browser", () => {
         actions: [{ action: "scene.turn_on", target: { entity_id: "scene.calm_{person}" } }],
       },
     });
+    // One earlier episode under "rain and dim lights", as the outcome recorder stores it.
+    f.hub.store.docs.put(
+      "outcome",
+      "alice:past-rain",
+      {
+        person: "alice",
+        episode_id: "past-rain",
+        recipe_id: "dim_rain",
+        recipe_title: "rain and dim lights",
+        started_at: now - 200 * 60_000,
+        stress_at_start: 78,
+        minutes_to_calm: 6,
+        auc_15min: 520,
+        window_complete: true,
+        overridden: false,
+        stopped_by_person: false,
+        end_reason: "calm",
+        comparison: null,
+        auc_vs_comparison: null,
+      },
+      now - 200 * 60_000,
+    );
     await waitFor(() => f.hub.store.samples.list("alice", 0).length > 50, { what: "readings stored" });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
@@ -148,6 +170,16 @@ describe.skipIf(!CHROMIUM_OK)("dashboard in a real browser", () => {
       })
       .waitFor();
     expect(await page.locator("#actions > li").count()).toBe(2);
+  });
+
+  it("lists the recipes with each person's runs and time to calm", async () => {
+    const rain = page.locator('#recipes li[data-recipe="dim_rain"]');
+    await rain.waitFor();
+    expect(await rain.textContent()).toMatch(/rain and dim lights[\s\S]*lights 25 %, 2200 K · rain/);
+    expect(await rain.textContent()).toMatch(/Alice: 1 run, calm in 6 min on average/);
+    expect(await page.locator('#recipes li[data-recipe="ocean_breathe"]').textContent()).toMatch(
+      /breathing guide · no friend nudge[\s\S]*not used yet/,
+    );
   });
 
   it("stops a running episode with its Stop button", async () => {

@@ -101,6 +101,9 @@ describe("retention of the episode and wind-down history", () => {
     store.docs.put("episode", "alice:NEW", { id: "NEW", person: "alice", started_at: now - DAY }, now - DAY);
     store.docs.put("wind_down", "2026-08-01:living_room", { index: 4 }, old);
     store.docs.put("wind_down", "2026-11-26:living_room", { index: 4 }, now - DAY);
+    store.docs.put("outcome", "alice:OLD", { recipe_id: "dim_rain" }, old);
+    store.docs.put("outcome_comparison", "alice:1", { at: 1 }, old);
+    store.docs.put("outcome", "alice:NEW", { recipe_id: "dim_rain" }, now - DAY);
     store.docs.put("hub", "controls", { paused: false }, old);
     store.docs.put("detector", "state", { version: 1 }, old);
 
@@ -113,7 +116,9 @@ describe("retention of the episode and wind-down history", () => {
       wind_downs: 1,
       moods: 0,
       insight_summaries: 0,
+      outcomes: 2,
     });
+    expect(store.docs.list("outcome", z.unknown()).map((d) => d.key)).toEqual(["alice:NEW"]);
 
     expect(store.docs.list("episode", Episode).map((d) => d.key)).toEqual(["alice:NEW"]);
     expect(store.docs.list("wind_down", z.unknown()).map((d) => d.key)).toEqual(["2026-11-26:living_room"]);

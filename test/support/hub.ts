@@ -21,6 +21,7 @@ export interface TestHubOptions {
   http?: boolean;
   apiPlugins?: HubOptions["apiPlugins"];
   haAuthRetryMs?: number;
+  random?: HubOptions["random"];
 }
 
 export function tempDir(prefix = "calm-test-"): string {
@@ -50,6 +51,7 @@ export async function startTestHub(o: TestHubOptions): Promise<Hub> {
     ...(o.http === undefined ? {} : { http: o.http }),
     ...(o.apiPlugins ? { apiPlugins: o.apiPlugins } : {}),
     ...(o.haAuthRetryMs === undefined ? {} : { haAuthRetryMs: o.haAuthRetryMs }),
+    ...(o.random ? { random: o.random } : {}),
   });
   await hub.start();
   return hub;

@@ -628,6 +628,58 @@ async function loadRules() {
   }
 }
 
+/** What a recipe does, in a few words: "lights 25 %, 2200 K · rain · breathing guide · no friend nudge". */
+function recipeWords(r) {
+  const light =
+    r.light === "unchanged"
+      ? "lights left as they are"
+      : [
+          r.light.brightness_pct === undefined ? "the usual dim" : `lights ${r.light.brightness_pct} %`,
+          r.light.color_temp_kelvin === undefined ? "" : `${r.light.color_temp_kelvin} K`,
+        ]
+          .filter(Boolean)
+          .join(", ");
+  return [
+    light,
+    r.soundscape === null ? "no sound" : r.soundscape.replaceAll("_", " "),
+    r.breathing_pacer ? "breathing guide" : "",
+    r.friend_nudge ? "" : "no friend nudge",
+  ]
+    .filter(Boolean)
+    .join(" · ");
+}
+
+/** The recipes and, per person, how many episodes used each and how soon they were calm (GET api/recipes). */
+async function loadRecipes() {
+  const recipes = await api("api/recipes");
+  const list = $("recipes");
+  list.replaceChildren();
+  for (const r of recipes) {
+    const runs = r.people.map(
+      (p) =>
+        `${nameOf(p.person)}: ${p.runs} run${p.runs === 1 ? "" : "s"}${
+          p.mean_minutes_to_calm === null
+            ? ""
+            : `, calm in ${Math.round(p.mean_minutes_to_calm)} min on average`
+        }`,
+    );
+    list.append(
+      h(
+        "li",
+        { "data-recipe": r.id },
+        h(
+          "span",
+          { class: "grow" },
+          r.title,
+          h("span", { class: "sub" }, recipeWords(r.recipe)),
+          h("span", { class: "sub" }, runs.length ? runs.join("; ") : "not used yet"),
+        ),
+        h("span", { class: "sub" }, r.source === "config" ? "config file" : "added in the API"),
+      ),
+    );
+  }
+}
+
 // One line per decision: why, and what it did; its calls fold out beneath. Times are the browser's local time,
 // like every other time on the page.
 function decisionItem(g) {
@@ -746,8 +798,10 @@ function stopLive() {
 function handleEvent(name, data) {
   if (name === "stress") onStress(data);
   else if (name === "action") onAction(data);
-  else if (name === "episode") mergeEpisode(data);
-  else if (name === "control") showControls(data);
+  else if (name === "episode") {
+    mergeEpisode(data);
+    if (data.state === "ended") void loadRecipes().catch(() => {});
+  } else if (name === "control") showControls(data);
   else if (name === "breathing") onBreathing(data);
 }
 
@@ -966,6 +1020,7 @@ async function refresh() {
     loadSchedule(),
     loadWindDowns(),
     loadRules(),
+    loadRecipes(),
     loadActions(),
     loadHealth(),
     loadInsights(),
