@@ -26,6 +26,8 @@ const recipeKey = (id: string): string => `#${id}`;
 const OUTCOME_SCAN = 2_000;
 /** Scores kept per person: a window's curve plus the reading before it. */
 const KEEP_MS = OUTCOME_WINDOW_MS + 5 * 60_000;
+/** The score curve keeps one point per this many ms. */
+const SCORE_STEP_MS = 5_000;
 
 export interface ChosenRecipe {
   id: string;
@@ -181,9 +183,18 @@ export class Learning {
   /** Every stress estimate: the curves of open windows, closed once 15 min of readings are in. */
   onStress(state: StressState): void {
     const now = state.at;
-    const points = (this.scores.get(state.person) ?? []).filter((p) => p.at >= now - KEEP_MS);
-    points.push({ at: now, score: state.score });
-    this.scores.set(state.person, points);
+    let points = this.scores.get(state.person);
+    if (!points) {
+      points = [];
+      this.scores.set(state.person, points);
+    }
+    // One point per few seconds is plenty for a 15-minute area, and keeps this O(1) per reading: a wearable
+    // sending many readings a second made a copy of the whole curve on every one of them.
+    const last = points[points.length - 1];
+    if (!last || now >= last.at + SCORE_STEP_MS) points.push({ at: now, score: state.score });
+    let old = 0;
+    while (old < points.length && (points[old]?.at ?? now) < now - KEEP_MS) old++;
+    if (old > 0) points.splice(0, old);
     const windows = this.open.get(state.person);
     if (!windows) return;
     const still = windows.filter((w) => {
