@@ -7,6 +7,7 @@
  *
  * Same options and the same sequence of `next` times give the same payloads.
  */
+import { seededRandom } from "../../hub/core/index.js";
 import type { NativePayload } from "../adapters/native.js";
 
 export interface StressEpisode {
@@ -75,21 +76,11 @@ export const DEFAULT_EPISODES: readonly StressEpisode[] = [
 /** With `DEMO_TIME_SCALE`, stress starts rising 10 s after start, peaks at 22 s, holds to 40 s and is
  * gone by 52 s of real time. */
 export const DEMO_TIME_SCALE = 10;
+export { seededRandom };
+
 export const DEMO_EPISODES: readonly StressEpisode[] = [
   { startMs: 100_000, riseMs: 120_000, holdMs: 180_000, fallMs: 120_000, peak: 0.9 },
 ];
-
-/** mulberry32: small, fast, good enough for simulation. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(rand: () => number): () => number {
   return () => {

@@ -89,6 +89,7 @@ export {
   PHONE_NOTIFICATION_EVENTS,
   type PhoneNotificationEvent,
 } from "./phone.js";
+export { type Random, seededRandom } from "./random.js";
 export { PLAUSIBLE_RANGES, plausible, type RangedMetric } from "./ranges.js";
 export {
   type Activity,

@@ -1,4 +1,4 @@
-import { zonedInstant } from "../core/index.js";
+import { seededRandom, zonedInstant } from "../core/index.js";
 import type { ActivityDay, StressHour } from "./compute.js";
 import { lastDays } from "./daily-log.js";
 
@@ -13,11 +13,7 @@ export function demoHistory(
   days = 28,
   seed = 1,
 ): { hours: StressHour[]; days: ActivityDay[] } {
-  let x = seed * 2654435761;
-  const rand = (): number => {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    return x / 2147483648;
-  };
+  const rand = seededRandom(seed);
   const hours: StressHour[] = [];
   const out: ActivityDay[] = [];
   for (const day of lastDays(now, timeZone, days + 1).slice(0, days)) {

@@ -1,17 +1,6 @@
-/** A seeded source of numbers in [0, 1): the bandit's only randomness, injected so that runs can be replayed. */
-export type Random = () => number;
+import type { Random } from "../core/index.js";
 
-/** mulberry32: small, fast and good enough to sample a posterior; not for anything secret. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { type Random, seededRandom } from "../core/index.js";
 
 /** A standard normal draw (Box-Muller). */
 export function normal(rng: Random): number {
