@@ -15,6 +15,7 @@ import { background, type Logger, type NotificationAction, REDACT_PATHS } from "
 
 import { Hub } from "./hub.js";
 import { ACTIVITY_DAY_SCOPE, demoHistory, STRESS_HOUR_SCOPE } from "./insights/index.js";
+import { evaluateLearning } from "./learn/index.js";
 import { startNodeRed } from "./nodered/index.js";
 import { packageRoot } from "./package-root.js";
 import type { Decision } from "./rules/index.js";
@@ -49,6 +50,35 @@ function seedDemoInsights(hub: Hub, io: { stdout(text: string): void }): void {
   });
   io.stdout(
     `${clockTime(now)}  (demo) four made-up weeks of stress, steps and sleep for ${DEMO_PEOPLE.join(" and ")}: see "Your week" on the dashboard\n`,
+  );
+}
+
+/**
+ * Learning needs dozens of episodes, a demo minute holds one or two: before the live part, the demo runs the
+ * learning evaluation (simulated people who calm faster under their own best recipe, the hub's own bandit,
+ * sped up) and shows it learning, ten episodes at a time.
+ */
+function narrateLearning(hub: Hub, io: { stdout(text: string): void }): void {
+  const figures = evaluateLearning({ episodes: 30, seed: 1, config: hub.config });
+  const at = clockTime(hub.clock.now());
+  io.stdout(
+    `${at}  (simulation, sped up) learning what calms ${figures.map((f) => f.person).join(", ")}, 30 episodes each:\n`,
+  );
+  for (let from = 0; from < 30; from += 10) {
+    const slice = figures.map((f) => ({
+      best: f.choices.slice(from, from + 10).filter((c) => c === f.best_recipe).length,
+      minutes: f.minutes.slice(from, from + 10),
+    }));
+    const n = slice.reduce((a, s) => a + s.minutes.length, 0);
+    const best = slice.reduce((a, s) => a + s.best, 0);
+    const mean = slice.reduce((a, s) => a + s.minutes.reduce((x, y) => x + y, 0), 0) / Math.max(1, n);
+    io.stdout(
+      `${at}    episodes ${from + 1}-${from + 10}: each person's best recipe ${Math.round((100 * best) / Math.max(1, n))} % of the time, calm in ${mean.toFixed(1)} min on average\n`,
+    );
+  }
+  const fixed = figures.reduce((a, f) => a + f.mean_min_fixed, 0) / Math.max(1, figures.length);
+  io.stdout(
+    `${at}    with one fixed recipe for everyone: calm in ${fixed.toFixed(1)} min; best recipes: ${figures.map((f) => `${f.person} ${f.best_recipe}`).join(", ")}\n`,
   );
 }
 
@@ -223,6 +253,7 @@ export async function runDemo(
   });
   await hub.start();
   seedDemoInsights(hub, io);
+  narrateLearning(hub, io);
   const nodeRed = values["no-node-red"]
     ? undefined
     : await startNodeRed({

@@ -74,6 +74,8 @@ export interface LearningFigure {
   mean_min_learned: number;
   mean_min_fixed: number;
   choices: string[];
+  /** Minutes to calm of each episode, in order (the episode's maximum when never calm). */
+  minutes: number[];
 }
 
 /**
@@ -142,6 +144,7 @@ export function evaluateLearning(
       mean_min_learned: mean(learned.get(p.person) ?? []),
       mean_min_fixed: mean(fixed),
       choices: mine,
+      minutes: learned.get(p.person) ?? [],
     };
   });
 }

@@ -68,6 +68,19 @@ describe("calm-hub demo", () => {
     expect(out).not.toMatch(/phone .*\d{2,}/); // no health numbers on a lock screen
     // "help me breathe" came before it: the breathing guide joined Alice's episode.
     expect(out).toMatch(/alice +breathing guide started in living_room: the light rises and falls/);
+    // Learning shows: the share of each simulated person's best recipe rises from the first ten episodes to the
+    // last, and time to calm falls below the fixed recipe's.
+    const shares = [
+      ...out.matchAll(
+        /episodes \d+-\d+: each person's best recipe (\d+) % of the time, calm in ([\d.]+) min/g,
+      ),
+    ];
+    expect(shares).toHaveLength(3);
+    expect(Number(shares[2]?.[1])).toBeGreaterThan(Number(shares[0]?.[1]));
+    const fixed = Number(out.match(/with one fixed recipe for everyone: calm in ([\d.]+) min/)?.[1]);
+    expect(Number(shares[2]?.[2])).toBeLessThan(fixed);
+    // Insights have something to show.
+    expect(out).toMatch(/four made-up weeks of stress, steps and sleep for alice and bob/);
 
     const exited = new Promise<number | null>((resolve) => child?.once("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
