@@ -37,7 +37,7 @@ import { createFriendSuggester, type FriendSuggester } from "./friends/index.js"
 import { anyoneHome, HaLink } from "./ha/index.js";
 import { type Ingest, ingestFromConfig } from "./ingest/index.js";
 import { computeInsights, DailyLog, insightRoutes, readInsightInput } from "./insights/index.js";
-import { Learning, learningRoutes, type Random } from "./learn/index.js";
+import { heldBackWhy, Learning, learningRoutes, type Random } from "./learn/index.js";
 import { MoodCheckIns, moodRoutes } from "./mood/index.js";
 import { MqttLink } from "./mqtt/index.js";
 import { CommandLedger, TokenUserCheck } from "./override/index.js";
@@ -516,19 +516,12 @@ export class Hub {
    * pause or mode): the comparison moments the outcomes are measured against.
    */
   private noteHeldBack(d: Decision): void {
+    const why = heldBackWhy(d, this.controls.state);
+    if (why === undefined) return;
     const rule = this.rules.active().find((r) => r.id === d.rule_id);
     if (!rule?.actions.some((a) => a.action === "calm.start_episode")) return;
     if (this.episodes.activeEpisodes().some((e) => e.person === d.person)) return;
-    const { paused, mode } = this.controls.state;
-    const why =
-      d.outcome === "cooldown" || d.outcome === "conditions"
-        ? d.detail
-        : d.outcome === "fired" && paused
-          ? "automation is paused"
-          : d.outcome === "fired" && (mode === "away" || mode === "sleep")
-            ? `mode is ${mode}`
-            : undefined;
-    if (why !== undefined) this.learning.skipped(d.person, why);
+    this.learning.skipped(d.person, why);
   }
 
   /** The "calm now" button of a room (Home Assistant, through MQTT discovery): a person asked. */

@@ -6,7 +6,6 @@ export {
   type BreathingRequest,
   type BreathingStartResult,
   type BreathingStatus,
-  type EpisodeBreathing,
 } from "./pacer.js";
 export {
   afterBreath,

@@ -16,6 +16,7 @@ import {
 } from "../core/index.js";
 import {
   capVolume,
+  type EpisodeBreathing,
   type EpisodeRequest,
   type EpisodeStartResult,
   type EpisodeView,
@@ -83,12 +84,6 @@ export interface BreathingStatus {
   started_at: number;
   stopped_at: number | null;
   why: string | null;
-}
-
-/** The episode manager's optional `breathing` dependency (see EpisodeDeps). */
-export interface EpisodeBreathing {
-  start(req: { person: string; room: string; episodeId: string }): void;
-  stop(person: string, why: string): void;
 }
 
 type Medium =

@@ -1,10 +1,14 @@
 export { calmActions } from "./calm-actions.js";
 export {
+  type ChosenRecipe,
   type EntityLike,
+  type EpisodeBreathing,
   type EpisodeDeps,
+  type EpisodeEnded,
   EpisodeManager,
   type EpisodeOutcome,
   type EpisodeRecipes,
+  type EpisodeStarted,
   episodeControl,
 } from "./manager.js";
 export {

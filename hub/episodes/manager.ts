@@ -63,32 +63,47 @@ export interface EpisodeDeps {
   isAsleep(person: string): boolean;
   onChange(view: EpisodeView, phase: "started" | "ended" | "updated"): void;
   /** The breathing guide (hub/breathing/): started by a recipe with `breathing_pacer`, stopped when the episode ends. */
-  breathing?: {
-    start(req: { person: string; room: string; episodeId: string }): void;
-    stop(person: string, why: string): void;
-  };
+  breathing?: EpisodeBreathing;
   /** What calms each person (hub/learn/): picks the recipe of a new episode and hears how it went. */
   recipes?: EpisodeRecipes;
 }
 
+/** The breathing guide as an episode drives it. */
+export interface EpisodeBreathing {
+  start(req: { person: string; room: string; episodeId: string }): void;
+  stop(person: string, why: string): void;
+}
+
+/** The recipe chosen for a new episode, with the reason in words for the action log. */
+export interface ChosenRecipe {
+  id: string;
+  recipe: Recipe;
+  title: string;
+  reason: string;
+}
+
+export interface EpisodeStarted {
+  person: string;
+  episode_id: string;
+  recipe_id: string;
+  started_at: number;
+  stress_at_start: number | null;
+}
+
+export interface EpisodeEnded {
+  person: string;
+  episode_id: string;
+  end_reason: string;
+  stopped_by_person: boolean;
+  overridden: boolean;
+  calm_reached_at: number | null;
+}
+
 /** The learning side of an episode: absent, or choose() undefined, and an episode does what it always did. */
 export interface EpisodeRecipes {
-  choose(person: string): { id: string; recipe: Recipe; title: string; reason: string } | undefined;
-  started(e: {
-    person: string;
-    episode_id: string;
-    recipe_id: string;
-    started_at: number;
-    stress_at_start: number | null;
-  }): void;
-  ended(e: {
-    person: string;
-    episode_id: string;
-    end_reason: string;
-    stopped_by_person: boolean;
-    overridden: boolean;
-    calm_reached_at: number | null;
-  }): void;
+  choose(person: string): ChosenRecipe | undefined;
+  started(e: EpisodeStarted): void;
+  ended(e: EpisodeEnded): void;
 }
 
 /** Ends a person asked for (voice, the Stop button, the API, the dashboard), not a rule or the hub itself. */
@@ -227,7 +242,9 @@ export class EpisodeManager {
 
   /** Whether a friend may be nudged about the person now: not while their episode's recipe says no. */
   friendNudgeAllowed(person: string): boolean {
-    return ![...this.running.values()].some((e) => e.person === person && e.friend_nudge === false);
+    // Asked for every reading: a loop, not a copy of the running episodes.
+    for (const e of this.running.values()) if (e.person === person && e.friend_nudge === false) return false;
+    return true;
   }
 
   /** The recipe of the person's running episode and why it was chosen, for the dashboard and the demo. */

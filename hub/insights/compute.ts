@@ -257,7 +257,11 @@ export function computeInsights(
 
 function recipeRows(outcomes: readonly RecipeOutcome[]): Insights["recipes"] {
   const by = new Map<string, RecipeOutcome[]>();
-  for (const o of outcomes) by.set(o.recipe_id, [...(by.get(o.recipe_id) ?? []), o]);
+  for (const o of outcomes) {
+    const runs = by.get(o.recipe_id);
+    if (runs) runs.push(o);
+    else by.set(o.recipe_id, [o]);
+  }
   return [...by]
     .map(([id, runs]) => {
       const calm = runs.map((r) => r.minutes_to_calm).filter((m): m is number => m !== null);
@@ -294,7 +298,9 @@ function moodByDay(moods: readonly MoodPoint[], timeZone: string): [string, numb
   const by = new Map<string, number[]>();
   for (const m of moods) {
     const day = localDate(m.at, timeZone);
-    by.set(day, [...(by.get(day) ?? []), m.valence]);
+    const values = by.get(day);
+    if (values) values.push(m.valence);
+    else by.set(day, [m.valence]);
   }
   return [...by].map(([d, v]) => [d, v.reduce((a, b) => a + b, 0) / v.length]);
 }

@@ -46,13 +46,12 @@ export class DailyLog {
   }
 
   observeSample(sample: Pick<Sample, "person" | "measured_at" | "steps" | "sleep">): void {
-    const tz = this.timeZone();
     if (sample.steps !== undefined && sample.steps > 0)
-      this.day(sample.person, localDate(sample.measured_at, tz)).steps += sample.steps;
+      this.day(sample.person, localDate(sample.measured_at, this.timeZone())).steps += sample.steps;
     if (sample.sleep !== undefined && sample.sleep !== "unknown") {
       const last = this.lastSleep.get(sample.person);
       // Sleep is the night before the day it ends in: noon to noon.
-      const night = localDate(sample.measured_at + NOON_MS, tz);
+      const night = localDate(sample.measured_at + NOON_MS, this.timeZone());
       const d = this.day(sample.person, night);
       d.sleep_known = true;
       if (last?.asleep && sample.measured_at > last.at && sample.measured_at - last.at <= MAX_SLEEP_GAP_MS)

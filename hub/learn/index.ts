@@ -7,6 +7,7 @@ export {
   stoppedTwiceInARow,
 } from "./bandit.js";
 export { evaluateLearning, evaluateLearningCommand, type LearningFigure, senseOf } from "./evaluate.js";
+export { heldBackWhy } from "./held-back.js";
 export {
   type ComparisonRecord,
   ComparisonRecordSchema,
@@ -20,10 +21,7 @@ export {
 export { normal, type Random, seededRandom } from "./random.js";
 export { type LearningRouteDeps, learningRoutes } from "./routes.js";
 export {
-  type ChosenRecipe,
   COMPARISON_SCOPE,
-  type EpisodeEnded,
-  type EpisodeStarted,
   Learning,
   type LearningDeps,
   OUTCOME_SCOPE,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type Config, configRecipes, type Recipe, RecipeSchema } from "../config/index.js";
 import { type Clock, type Logger, own, type StressState } from "../core/index.js";
+import type { ChosenRecipe, EpisodeEnded, EpisodeStarted } from "../episodes/index.js";
 import type { Documents } from "../store/index.js";
 import { chooseRecipe, type RunOutcome } from "./bandit.js";
 import {
@@ -28,30 +29,6 @@ const OUTCOME_SCAN = 2_000;
 const KEEP_MS = OUTCOME_WINDOW_MS + 5 * 60_000;
 /** The score curve keeps one point per this many ms. */
 const SCORE_STEP_MS = 5_000;
-
-export interface ChosenRecipe {
-  id: string;
-  recipe: Recipe;
-  title: string;
-  reason: string;
-}
-
-export interface EpisodeStarted {
-  person: string;
-  episode_id: string;
-  recipe_id: string;
-  started_at: number;
-  stress_at_start: number | null;
-}
-
-export interface EpisodeEnded {
-  person: string;
-  episode_id: string;
-  end_reason: string;
-  stopped_by_person: boolean;
-  overridden: boolean;
-  calm_reached_at: number | null;
-}
 
 export interface RecipeListing {
   id: string;

@@ -18,6 +18,8 @@
  * `bench.processed` and `bench.decided` are measurement hooks only (a counter and two lags), reached through
  * `functionGlobalContext`; they do no work the flow would not do anyway.
  */
+import { haServerNode } from "../support/ha-server-node.js";
+
 export interface FlowOptions {
   host: string;
   port: number;
@@ -160,29 +162,7 @@ export function noderedFlow(o: FlowOptions): Record<string, unknown>[] {
 export function noderedHaFlow(o: HaFlowOptions): Record<string, unknown>[] {
   return [
     ...mqttNodes(o),
-    {
-      id: HA_SERVER_ID,
-      type: "server",
-      name: "Home Assistant",
-      version: 6,
-      addon: false,
-      rejectUnauthorizedCerts: true,
-      ha_boolean: ["y", "yes", "true", "on", "home", "open"],
-      connectionDelay: false,
-      cacheJson: true,
-      heartbeat: false,
-      heartbeatInterval: 30,
-      areaSelector: "friendlyName",
-      deviceSelector: "friendlyName",
-      entitySelector: "friendlyName",
-      statusSeparator: "at: ",
-      statusYear: "hidden",
-      statusMonth: "short",
-      statusDay: "numeric",
-      statusHourCycle: "h23",
-      statusTimeFormat: "h:m",
-      enableGlobalContextStore: true,
-    },
+    haServerNode(HA_SERVER_ID, "Home Assistant"),
     {
       id: "bench_call",
       type: "api-call-service",

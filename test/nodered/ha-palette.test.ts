@@ -11,6 +11,7 @@ import { WebSocket } from "ws";
 import { HaSimulator } from "../../devices/ha-sim/index.js";
 import { type EmbeddedNodeRed, startNodeRed } from "../../hub/nodered/index.js";
 import { type CapturedLog, captureLog } from "../support/capture-log.js";
+import { haServerNode } from "../support/ha-server-node.js";
 import { waitFor } from "../support/wait-for.js";
 
 const require = createRequire(import.meta.url);
@@ -132,30 +133,7 @@ function injectNode(id: string, payload: string, wire: string): Record<string, u
 function paletteFlow(sim: HaSimulator): Record<string, unknown>[] {
   const flow: Record<string, unknown>[] = [
     { id: TAB, type: "tab", label: "Home Assistant palette" },
-    {
-      id: SERVER,
-      type: "server",
-      name: "Simulated home",
-      version: 6,
-      addon: false,
-      rejectUnauthorizedCerts: true,
-      ha_boolean: ["y", "yes", "true", "on", "home", "open"],
-      connectionDelay: false,
-      cacheJson: true,
-      heartbeat: false,
-      heartbeatInterval: 30,
-      areaSelector: "friendlyName",
-      deviceSelector: "friendlyName",
-      entitySelector: "friendlyName",
-      statusSeparator: "at: ",
-      statusYear: "hidden",
-      statusMonth: "short",
-      statusDay: "numeric",
-      statusHourCycle: "h23",
-      statusTimeFormat: "h:m",
-      enableGlobalContextStore: true,
-      credentials: { host: sim.url, access_token: sim.token },
-    },
+    { ...haServerNode(SERVER, "Simulated home"), credentials: { host: sim.url, access_token: sim.token } },
     stateChangedNode(STATE_CHANGED, "light.living_room", true, "debug-state"),
     // Every change of the hall light, attributes included (its state stays "on").
     stateChangedNode(HALL_CHANGED, "light.hall", false, "debug-hall"),
